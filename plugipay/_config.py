@@ -1,0 +1,189 @@
+"""Client options: explicit arguments first, then environment variables, then defaults.
+
+Missing credentials and unsafe header values are refused here, with a ``ValueError`` that names
+the option and its environment variable, before any request exists.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from ._urls import check_header_value
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "ClientConfig",
+    "resolve_config",
+]
+
+DEFAULT_BASE_URL = "https://plugipay.com"
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_RETRIES = 2
+
+ENV_KEY_ID = "PLUGIPAY_KEY_ID"
+ENV_SECRET = "PLUGIPAY_SECRET"
+ENV_SECRET_ALT = "PLUGIPAY_KEY_SECRET"
+ENV_API_KEY = "PLUGIPAY_API_KEY"
+ENV_BASE_URL = "PLUGIPAY_BASE_URL"
+ENV_ON_BEHALF_OF = "PLUGIPAY_ON_BEHALF_OF"
+
+
+class ClientConfig:
+    """Resolved, validated client settings. Immutable; the secret never shows in its repr."""
+
+    __slots__ = (
+        "api_key",
+        "base_path",
+        "base_url",
+        "key_id",
+        "max_retries",
+        "on_behalf_of",
+        "origin",
+        "secret",
+        "timeout",
+    )
+
+    key_id: str | None
+    secret: str | None
+    api_key: str | None
+    base_url: str
+    origin: str
+    base_path: str
+    on_behalf_of: str | None
+    timeout: Any
+    max_retries: int
+
+    def __init__(
+        self,
+        *,
+        key_id: str | None,
+        secret: str | None,
+        api_key: str | None,
+        base_url: str,
+        on_behalf_of: str | None,
+        timeout: Any,
+        max_retries: int,
+    ) -> None:
+        set_ = object.__setattr__
+        set_(self, "key_id", key_id)
+        set_(self, "secret", secret)
+        set_(self, "api_key", api_key)
+        set_(self, "base_url", base_url)
+        origin, base_path = _split_base_url(base_url)
+        set_(self, "origin", origin)
+        set_(self, "base_path", base_path)
+        set_(self, "on_behalf_of", on_behalf_of)
+        set_(self, "timeout", timeout)
+        set_(self, "max_retries", max_retries)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("ClientConfig is immutable; use replace()")
+
+    def replace(self, **changes: Any) -> ClientConfig:
+        """A copy with some settings changed (validated like the originals)."""
+        values = {name: getattr(self, name) for name in _INIT_FIELDS}
+        values.update(changes)
+        if values["on_behalf_of"] is not None:
+            check_header_value("on_behalf_of", values["on_behalf_of"])
+        _check_max_retries(values["max_retries"])
+        return ClientConfig(**values)
+
+    def __repr__(self) -> str:
+        auth = "api_key" if self.api_key else f"key_id={self.key_id!r}"
+        return (
+            f"ClientConfig({auth}, base_url={self.base_url!r}, on_behalf_of={self.on_behalf_of!r}, "
+            f"timeout={self.timeout!r}, max_retries={self.max_retries})"
+        )
+
+
+_INIT_FIELDS = (
+    "key_id",
+    "secret",
+    "api_key",
+    "base_url",
+    "on_behalf_of",
+    "timeout",
+    "max_retries",
+)
+
+
+def _split_base_url(base_url: str) -> tuple[str, str]:
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
+    if parts.query or parts.fragment:
+        raise ValueError("base_url must not carry a query or a fragment")
+    return f"{parts.scheme}://{parts.netloc}", parts.path.rstrip("/")
+
+
+def _check_max_retries(value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"max_retries must be a non-negative int, got {value!r}")
+
+
+def _pick(value: str | None, environ: Mapping[str, str], *names: str) -> str | None:
+    if value is not None:
+        return value
+    for name in names:
+        found = environ.get(name)
+        if found:
+            return found
+    return None
+
+
+def resolve_config(
+    *,
+    key_id: str | None = None,
+    secret: str | None = None,
+    api_key: str | None = None,
+    base_url: str | None = None,
+    on_behalf_of: str | None = None,
+    timeout: Any = DEFAULT_TIMEOUT,
+    max_retries: int = DEFAULT_MAX_RETRIES,
+    environ: Mapping[str, str] | None = None,
+) -> ClientConfig:
+    """Resolve the client options against the environment and validate them."""
+    env = os.environ if environ is None else environ
+    api_key = _pick(api_key, env, ENV_API_KEY)
+    key_id = _pick(key_id, env, ENV_KEY_ID)
+    secret = _pick(secret, env, ENV_SECRET, ENV_SECRET_ALT)
+    # Signing is the default; an api_key alone switches to Bearer auth.
+    if key_id is None and secret is None:
+        if api_key is None:
+            raise ValueError(
+                f"key_id is required: pass key_id= or set {ENV_KEY_ID} "
+                f"(or use a dashboard key with api_key= / {ENV_API_KEY})"
+            )
+    elif key_id is None:
+        raise ValueError(f"key_id is required with secret: pass key_id= or set {ENV_KEY_ID}")
+    elif secret is None:
+        raise ValueError(
+            f"secret is required with key_id: pass secret= or set {ENV_SECRET} (or {ENV_SECRET_ALT})"
+        )
+    if key_id is not None:
+        check_header_value("key_id", key_id)
+        if "," in key_id or " " in key_id:
+            raise ValueError("key_id must not contain commas or spaces")
+    if api_key is not None:
+        check_header_value("api_key", api_key)
+    on_behalf_of = _pick(on_behalf_of, env, ENV_ON_BEHALF_OF)
+    if on_behalf_of is not None:
+        check_header_value("on_behalf_of", on_behalf_of)
+    base_url = _pick(base_url, env, ENV_BASE_URL) or DEFAULT_BASE_URL
+    _check_max_retries(max_retries)
+    if isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout <= 0:
+        raise ValueError(f"timeout must be positive, got {timeout!r}")
+    return ClientConfig(
+        key_id=key_id,
+        secret=secret,
+        api_key=api_key,
+        base_url=base_url.rstrip("/"),
+        on_behalf_of=on_behalf_of,
+        timeout=timeout,
+        max_retries=max_retries,
+    )

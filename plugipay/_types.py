@@ -1,0 +1,43 @@
+"""The ``NOT_GIVEN`` sentinel and type aliases shared by the resources.
+
+``update`` methods default every field to ``NOT_GIVEN``: an omitted field is not sent at all,
+while an explicit ``None`` is sent as ``null`` and clears the field.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal, TypeAlias, TypeVar
+
+__all__ = ["NOT_GIVEN", "NotGiven", "NotGivenOr", "Query"]
+
+_T = TypeVar("_T")
+
+
+class NotGiven:
+    """The type of ``NOT_GIVEN``: marks an argument the caller did not pass."""
+
+    __slots__ = ()
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __reduce__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Final = NotGiven()
+
+NotGivenOr: TypeAlias = _T | NotGiven
+"""A parameter that may be left out entirely (``NOT_GIVEN``), distinct from ``None``."""
+
+Query: TypeAlias = "list[tuple[str, object]]"
+"""Query parameters in the order the method declares them; ``None`` values are left out."""
