@@ -6,9 +6,10 @@ while an explicit ``None`` is sent as ``null`` and clears the field.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Final, Literal, TypeAlias, TypeVar
 
-__all__ = ["NOT_GIVEN", "NotGiven", "NotGivenOr", "Query"]
+__all__ = ["NOT_GIVEN", "AsyncSleep", "NotGiven", "NotGivenOr", "Query", "Sleep"]
 
 _T = TypeVar("_T")
 
@@ -41,3 +42,9 @@ NotGivenOr: TypeAlias = _T | NotGiven
 
 Query: TypeAlias = "list[tuple[str, object]]"
 """Query parameters in the order the method declares them; ``None`` values are left out."""
+
+AsyncSleep: TypeAlias = "Callable[[float], Awaitable[None]]"
+"""An injectable async sleep (tests pass one that records instead of waiting)."""
+
+Sleep: TypeAlias = "Callable[[float], None]"
+"""An injectable blocking sleep, the twin of ``AsyncSleep``."""

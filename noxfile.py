@@ -1,0 +1,46 @@
+"""Developer sessions: ``nox -s lint types codegen tests`` is the whole check (README, CI)."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["lint", "types", "codegen", "tests"]
+
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check over the whole tree."""
+    session.install("-e", ".[lint]")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def types(session: nox.Session) -> None:
+    """mypy --strict over plugipay/, the generated _sync/ included."""
+    session.install("-e", ".[types]")
+    session.run("mypy", "--strict", "plugipay")
+
+
+@nox.session
+def codegen(session: nox.Session) -> None:
+    """The generated sync tier matches its async source (python codegen/generate_sync.py --check)."""
+    session.install("-e", ".[lint]")
+    session.run("python", "codegen/generate_sync.py", "--check")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The test suite (async tests on asyncio and trio); extra args go to pytest."""
+    session.install("-e", ".[tests]")
+    session.run("python", "-m", "pytest", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks against the field (not part of the check): prints a table, writes RESULTS.md."""
+    session.install("-e", ".[tests]")
+    session.run("python", "benchmarks/run.py", *session.posargs)

@@ -1,0 +1,348 @@
+"""``AsyncPlugipayClient``: configuration, the connection pool, and the send loop.
+
+The send loop is the one place a call turns into attempts: prepare once (body bytes and the
+idempotency key are fixed), then per attempt wait at the client-wide 429 gate, sign afresh,
+send, classify, and either decode or wait and retry with the same key.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable, Mapping
+from functools import cached_property
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from .._concurrency import AsyncRateLimitGate, asleep
+from .._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ClientConfig, resolve_config
+from .._envelope import Envelope, decode_envelope
+from .._exceptions import (
+    PlugipayError,
+    PlugipayNetworkError,
+    PlugipayTimeoutError,
+    RateLimitError,
+    error_from_response,
+)
+from .._logging import logger, setup_from_env
+from .._request import PreparedRequest, attempt_headers, prepare
+from .._retry import is_retryable, parse_retry_after, retry_delay
+from .._types import NOT_GIVEN, AsyncSleep, NotGiven
+
+if TYPE_CHECKING:
+    from .resources.adapters import AsyncAdapters
+    from .resources.admin import AsyncAdmin
+    from .resources.customers import AsyncCustomers
+    from .resources.onboarding import AsyncOnboarding
+    from .resources.workspaces import AsyncWorkspaces
+
+__all__ = ["AsyncPlugipayClient"]
+
+_DEBUG = 10
+_INFO = 20
+
+
+class _SharedState:
+    """What a client and its clones (``for_merchant``, ``with_options``) share: pool and gate."""
+
+    __slots__ = ("gate", "http", "owns_http")
+
+    def __init__(self, http: httpx.AsyncClient, owns_http: bool, gate: AsyncRateLimitGate) -> None:
+        self.http = http
+        self.owns_http = owns_http
+        self.gate = gate
+
+
+class AsyncPlugipayClient:
+    """The Plugipay API client for ``await``: signs, retries and decodes every call."""
+
+    def __init__(
+        self,
+        *,
+        key_id: str | None = None,
+        secret: str | None = None,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        on_behalf_of: str | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.AsyncClient | None = None,
+        _clock: Callable[[], float] | None = None,
+        _sleep: AsyncSleep | None = None,
+        _rng: random.Random | None = None,
+    ) -> None:
+        setup_from_env()
+        config = resolve_config(
+            key_id=key_id,
+            secret=secret,
+            api_key=api_key,
+            base_url=base_url,
+            on_behalf_of=on_behalf_of,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+            raise TypeError(
+                f"http_client must be an httpx.AsyncClient, not {type(http_client).__name__}"
+            )
+        clock = _clock or time.time
+        sleep = _sleep or asleep
+        gate = AsyncRateLimitGate(clock=_clock or time.monotonic, sleep=sleep)
+        owns = http_client is None
+        http = http_client if http_client is not None else httpx.AsyncClient()
+        self._setup(config, _SharedState(http, owns, gate), clock, sleep, _rng or random.Random())
+
+    def _setup(
+        self,
+        config: ClientConfig,
+        shared: _SharedState,
+        clock: Callable[[], float],
+        sleep: AsyncSleep,
+        rng: random.Random,
+    ) -> None:
+        self._config = config
+        self._shared = shared
+        self._clock = clock
+        self._sleep = sleep
+        self._rng = rng
+        self._owner = shared.owns_http
+        self._timeout = _timeout_extension(config.timeout)
+
+    # -- resources ---------------------------------------------------------------------------
+
+    @cached_property
+    def workspaces(self) -> AsyncWorkspaces:
+        """Workspaces and their members."""
+        from .resources.workspaces import AsyncWorkspaces
+
+        return AsyncWorkspaces(self)
+
+    @cached_property
+    def customers(self) -> AsyncCustomers:
+        """Customers of the acting workspace."""
+        from .resources.customers import AsyncCustomers
+
+        return AsyncCustomers(self)
+
+    @cached_property
+    def admin(self) -> AsyncAdmin:
+        """Partner provisioning (platform-admin keys)."""
+        from .resources.admin import AsyncAdmin
+
+        return AsyncAdmin(self)
+
+    @cached_property
+    def onboarding(self) -> AsyncOnboarding:
+        """Managed sub-account provisioning."""
+        from .resources.onboarding import AsyncOnboarding
+
+        return AsyncOnboarding(self)
+
+    @cached_property
+    def adapters(self) -> AsyncAdapters:
+        """Payment-provider adapters."""
+        from .resources.adapters import AsyncAdapters
+
+        return AsyncAdapters(self)
+
+    # -- clones ------------------------------------------------------------------------------
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        on_behalf_of: str | NotGiven | None = NOT_GIVEN,
+    ) -> AsyncPlugipayClient:
+        """A new client with some settings changed, sharing this one's connection pool."""
+        changes: dict[str, Any] = {}
+        if not isinstance(timeout, NotGiven):
+            changes["timeout"] = timeout
+        if not isinstance(max_retries, NotGiven):
+            changes["max_retries"] = max_retries
+        if not isinstance(on_behalf_of, NotGiven):
+            changes["on_behalf_of"] = on_behalf_of
+        clone = object.__new__(type(self))
+        clone._setup(
+            self._config.replace(**changes), self._shared, self._clock, self._sleep, self._rng
+        )
+        clone._owner = False
+        return clone
+
+    def for_merchant(self, account_id: str) -> AsyncPlugipayClient:
+        """A new client acting on behalf of the merchant ``account_id``, sharing the pool."""
+        if not isinstance(account_id, str) or not account_id:
+            raise ValueError(f"account_id must be a non-empty str, got {account_id!r}")
+        return self.with_options(on_behalf_of=account_id)
+
+    @property
+    def on_behalf_of(self) -> str | None:
+        """The merchant account this client acts for, if any."""
+        return self._config.on_behalf_of
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL."""
+        return self._config.base_url
+
+    @property
+    def max_retries(self) -> int:
+        """How many times a retryable failure is retried."""
+        return self._config.max_retries
+
+    @property
+    def timeout(self) -> float | httpx.Timeout:
+        """The per-request timeout."""
+        timeout: float | httpx.Timeout = self._config.timeout
+        return timeout
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Close the connection pool if this client created it (clones never close it)."""
+        if self._owner and self._shared.owns_http:
+            await self._shared.http.aclose()
+
+    async def __aenter__(self) -> AsyncPlugipayClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        config = self._config
+        auth = "api_key=<hidden>" if config.key_id is None else f"key_id={config.key_id!r}"
+        return (
+            f"{type(self).__name__}({auth}, base_url={config.base_url!r}, "
+            f"on_behalf_of={config.on_behalf_of!r})"
+        )
+
+    # -- calls -------------------------------------------------------------------------------
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | Iterable[tuple[str, object]] | None = None,
+        idempotency_key: str | None = None,
+    ) -> Any:
+        """Send any API call, signed and retried like the rest; returns the envelope's ``data``.
+
+        ``path`` is the route with ids already in it, e.g. ``/api/v1/customers/cus_…``.
+        """
+        pairs = list(query.items()) if isinstance(query, Mapping) else query
+        envelope = await self._request(
+            method, path, query=pairs, body=body, idempotency_key=idempotency_key
+        )
+        return envelope.data
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Iterable[tuple[str, object]] | None = None,
+        body: Mapping[str, object] | None = None,
+        idempotency_key: str | None = None,
+    ) -> Envelope:
+        prepared = prepare(
+            self._config, method, path, query=query, body=body, idempotency_key=idempotency_key
+        )
+        return await self._send(prepared)
+
+    async def _send(self, prepared: PreparedRequest) -> Envelope:
+        config = self._config
+        shared = self._shared
+        url = httpx.URL(config.origin + prepared.target)
+        log_path = prepared.target.partition("?")[0]
+        attempt = 0
+        while True:
+            attempt += 1
+            if shared.gate.reopens_at is not None:
+                waited = await shared.gate.wait()
+                if waited and logger.isEnabledFor(_INFO):
+                    logger.info(
+                        "rate limited: waited %.3fs before %s %s", waited, prepared.method, log_path
+                    )
+            request = httpx.Request(
+                prepared.method,
+                url,
+                headers=attempt_headers(config, prepared, int(self._clock())),
+                content=prepared.body,
+                extensions={"timeout": self._timeout},
+            )
+            started = time.monotonic()
+            retry_after: float | None = None
+            try:
+                response = await shared.http.send(request)
+            except httpx.TimeoutException as exc:
+                error: PlugipayError = PlugipayTimeoutError(
+                    f"{prepared.method} {log_path} timed out ({type(exc).__name__})",
+                    idempotency_key=prepared.idempotency_key,
+                )
+            except httpx.TransportError as exc:
+                error = PlugipayNetworkError(
+                    f"{prepared.method} {log_path} failed: {type(exc).__name__}: {exc}",
+                    idempotency_key=prepared.idempotency_key,
+                )
+            else:
+                status = response.status_code
+                request_id = response.headers.get("x-request-id")
+                if logger.isEnabledFor(_DEBUG):
+                    logger.debug(
+                        "%s %s -> %d in %.1fms request_id=%s attempt=%d",
+                        prepared.method,
+                        log_path,
+                        status,
+                        (time.monotonic() - started) * 1000,
+                        request_id,
+                        attempt,
+                    )
+                if status < 400:
+                    return decode_envelope(status, response.content, request_id)
+                if status == 429 or status == 503:
+                    retry_after = parse_retry_after(
+                        response.headers.get("retry-after"), time.time()
+                    )
+                error = error_from_response(
+                    status,
+                    response.content,
+                    response.headers,
+                    idempotency_key=prepared.idempotency_key,
+                    response=response,
+                    retry_after=retry_after,
+                )
+            if attempt > config.max_retries or not is_retryable(error.status, error.code):
+                raise error
+            delay = retry_delay(attempt - 1, retry_after, self._rng)
+            if logger.isEnabledFor(_INFO):
+                logger.info(
+                    "retrying %s %s after %s (attempt %d of %d) in %.3fs",
+                    prepared.method,
+                    log_path,
+                    error.code,
+                    attempt + 1,
+                    config.max_retries + 1,
+                    delay,
+                )
+            if isinstance(error, RateLimitError) and retry_after is not None:
+                # Every request of this client waits this one out together (API.md).
+                shared.gate.close_for(delay)
+            await self._sleep(delay)
+
+
+def _timeout_extension(timeout: object) -> dict[str, float | None]:
+    if isinstance(timeout, httpx.Timeout):
+        return timeout.as_dict()
+    if isinstance(timeout, int | float) and not isinstance(timeout, bool):
+        return httpx.Timeout(float(timeout)).as_dict()
+    raise TypeError(f"timeout must be a number of seconds or an httpx.Timeout, not {timeout!r}")

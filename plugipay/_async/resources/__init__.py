@@ -1,0 +1,1 @@
+"""Resource namespaces of the client: ``plug.workspaces``, ``plug.customers`` and the rest."""

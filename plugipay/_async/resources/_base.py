@@ -1,0 +1,56 @@
+"""What every resource namespace shares: its client and the typed decoding of answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ..._convert import structure, structure_many
+from ..._exceptions import InvalidResponseError
+from .._pagination import AsyncCursorPaginator
+
+if TYPE_CHECKING:
+    from .._client import AsyncPlugipayClient
+
+__all__ = ["AsyncResource"]
+
+M = TypeVar("M")
+
+
+class AsyncResource:
+    """Base of the resource namespaces; holds the client it speaks through."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: AsyncPlugipayClient) -> None:
+        self._client = client
+
+    async def _call(
+        self,
+        cls: type[M],
+        method: str,
+        path: str,
+        *,
+        query: Iterable[tuple[str, object]] | None = None,
+        body: Mapping[str, object] | None = None,
+        idempotency_key: str | None = None,
+    ) -> M:
+        envelope = await self._client._request(
+            method, path, query=query, body=body, idempotency_key=idempotency_key
+        )
+        if not isinstance(envelope.data, dict):
+            raise InvalidResponseError(
+                f"{method} {path} answered without the object it should return"
+            )
+        return structure(envelope.data, cls)
+
+    async def _call_no_content(
+        self, method: str, path: str, *, idempotency_key: str | None = None
+    ) -> None:
+        await self._client._request(method, path, idempotency_key=idempotency_key)
+
+    def _paginate(
+        self, cls: type[M], path: str, query: list[tuple[str, object]], cursor: str | None
+    ) -> AsyncCursorPaginator[M]:
+        decode: Callable[[list[Any]], list[M]] = lambda items: structure_many(items, cls)  # noqa: E731
+        return AsyncCursorPaginator(self._client, path, query, decode, cursor=cursor)

@@ -1,0 +1,131 @@
+"""Client-side argument checks, run before any request exists (SPEC §7 limits).
+
+Each failure is a ``ValueError`` (or ``TypeError`` for a wrong type) that names the argument, so
+a bad call never reaches the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from datetime import datetime
+from typing import Any
+
+from ._types import NotGiven
+from ._urls import check_header_value
+
+__all__ = [
+    "MAX_LIMIT",
+    "check_choice",
+    "check_created_after",
+    "check_cursor",
+    "check_limit",
+    "check_metadata",
+    "check_payment_token",
+    "check_str",
+    "create_body",
+    "patch_body",
+]
+
+MAX_LIMIT = 100
+METADATA_MAX_ENTRIES = 50
+METADATA_MAX_KEY = 40
+METADATA_MAX_VALUE = 500
+
+
+def check_str(name: str, value: object, *, max_length: int | None = None) -> None:
+    """A string argument (``None`` and ``NOT_GIVEN`` allowed: "leave out" or "clear")."""
+    if value is None or isinstance(value, NotGiven):
+        return
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    if max_length is not None and len(value) > max_length:
+        raise ValueError(f"{name} must be at most {max_length} characters, got {len(value)}")
+
+
+def check_choice(name: str, value: object, choices: Collection[str]) -> None:
+    """One of a fixed set of strings (``None`` and ``NOT_GIVEN`` allowed)."""
+    if value is None or isinstance(value, NotGiven):
+        return
+    if not isinstance(value, str) or value not in choices:
+        allowed = ", ".join(repr(c) for c in sorted(choices))
+        raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
+
+
+def check_limit(value: object) -> None:
+    """A page size: an int from 1 to 100."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"limit must be an int, not {type(value).__name__}")
+    if not 1 <= value <= MAX_LIMIT:
+        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, got {value}")
+
+
+def check_cursor(value: object) -> None:
+    """An opaque cursor from an earlier page."""
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise TypeError(f"cursor must be a str, not {type(value).__name__}")
+    if not value:
+        raise ValueError("cursor must not be empty")
+    check_header_value("cursor", value)
+
+
+def check_created_after(value: object) -> None:
+    """A ``datetime`` or an ISO 8601 string."""
+    if value is None or isinstance(value, datetime):
+        return
+    if not isinstance(value, str):
+        raise TypeError(
+            f"created_after must be a datetime or an ISO string, not {type(value).__name__}"
+        )
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"created_after must be ISO 8601, got {value!r}") from None
+
+
+def check_payment_token(value: object) -> None:
+    """A stored payment token id: ``pt_…``."""
+    check_str("default_payment_token_id", value)
+    if isinstance(value, str) and not value.startswith("pt_"):
+        raise ValueError(f"default_payment_token_id must start with 'pt_', got {value!r}")
+
+
+def check_metadata(value: object) -> None:
+    """At most 50 string → string entries, keys ≤ 40 and values ≤ 500 characters."""
+    if value is None or isinstance(value, NotGiven):
+        return
+    if not isinstance(value, Mapping):
+        raise TypeError(f"metadata must be a dict of str to str, not {type(value).__name__}")
+    if len(value) > METADATA_MAX_ENTRIES:
+        raise ValueError(
+            f"metadata may hold at most {METADATA_MAX_ENTRIES} entries, got {len(value)}"
+        )
+    for key, item in value.items():
+        if not isinstance(key, str):
+            raise TypeError(f"metadata keys must be str, got {type(key).__name__}")
+        if not key or len(key) > METADATA_MAX_KEY:
+            raise ValueError(
+                f"metadata keys must be 1 to {METADATA_MAX_KEY} characters, got {key[:60]!r}"
+            )
+        if not isinstance(item, str):
+            raise ValueError(
+                f"metadata values must be str, got {type(item).__name__} for key {key!r}"
+            )
+        if len(item) > METADATA_MAX_VALUE:
+            raise ValueError(
+                f"metadata values must be at most {METADATA_MAX_VALUE} characters "
+                f"(key {key!r} has {len(item)})"
+            )
+
+
+def create_body(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A create body from ``wireName → value`` pairs: ``None`` means "not sent"."""
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def patch_body(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """An update body: ``NOT_GIVEN`` is left out, ``None`` is sent as ``null`` (clears)."""
+    return {k: v for k, v in fields.items() if not isinstance(v, NotGiven)}

@@ -1,0 +1,339 @@
+"""The async client's send loop against a mocked server (respx): signing, URLs, retries, errors."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+import respx
+
+from plugipay import (
+    AsyncPlugipayClient,
+    AuthenticationError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PlugipayNetworkError,
+    PlugipayTimeoutError,
+    RateLimitError,
+)
+from plugipay._signing import sign_request
+from tests._async.helpers import (
+    BASE_URL,
+    KEY_ID,
+    SECRET,
+    FakeTime,
+    envelope,
+    error,
+    verify_signature,
+)
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def fake_time() -> FakeTime:
+    return FakeTime()
+
+
+@pytest.fixture
+def server() -> Iterator[respx.MockRouter]:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        yield router
+
+
+@pytest.fixture
+async def plug(fake_time: FakeTime) -> AsyncIterator[AsyncPlugipayClient]:
+    client = AsyncPlugipayClient(
+        key_id=KEY_ID,
+        secret=SECRET,
+        base_url=BASE_URL,
+        max_retries=2,
+        _clock=fake_time.time,
+        _sleep=fake_time.sleep,
+        _rng=random.Random(7),
+    )
+    async with client:
+        yield client
+
+
+async def test_signature_recomputed_by_the_server_matches(
+    server: respx.MockRouter, plug: AsyncPlugipayClient
+) -> None:
+    route = server.post("/api/v1/customers").mock(return_value=envelope({"id": "cus_1"}))
+    data = await plug.request("POST", "/api/v1/customers", body={"name": "Zoë 😀", "n": 1.0})
+    assert data == {"id": "cus_1"}
+    sent = route.calls.last.request
+    assert verify_signature(sent)
+    assert sent.content == '{"name":"Zoë 😀","n":1}'.encode()
+    assert sent.headers["content-type"] == "application/json"
+    assert sent.headers["x-plugipay-timestamp"] == "1778582520"
+    assert sent.headers["idempotency-key"].startswith("idem_")
+
+
+async def test_get_sends_no_body_and_no_idempotency_key(
+    server: respx.MockRouter, plug: AsyncPlugipayClient
+) -> None:
+    route = server.get("/api/v1/workspaces").mock(return_value=envelope([]))
+    await plug.request("GET", "/api/v1/workspaces", query={"limit": 5, "archived": True})
+    sent = route.calls.last.request
+    assert sent.url.raw_path == b"/api/v1/workspaces?limit=5&archived=true"
+    assert sent.content == b""
+    assert "content-type" not in sent.headers
+    assert "idempotency-key" not in sent.headers
+    assert verify_signature(sent)
+
+
+async def test_url_goes_out_byte_for_byte_as_signed(
+    server: respx.MockRouter, plug: AsyncPlugipayClient
+) -> None:
+    route = server.route().mock(return_value=envelope({"id": "x"}))
+    await plug.request(
+        "GET", "/api/v1/customers", query=[("email", "a+b c@ex.com"), ("q", "zoë/../x")]
+    )
+    sent = route.calls.last.request
+    assert sent.url.raw_path == b"/api/v1/customers?email=a%2Bb%20c%40ex.com&q=zo%C3%AB%2F..%2Fx"
+    assert verify_signature(sent)
+
+
+async def test_post_retries_two_503s_with_one_key_each_attempt_signed_afresh(
+    server: respx.MockRouter, plug: AsyncPlugipayClient, fake_time: FakeTime
+) -> None:
+    fake_time.tick = 2.0
+    route = server.post("/api/v1/customers").mock(
+        side_effect=[
+            error(503, "SERVICE_UNAVAILABLE"),
+            error(503, "SERVICE_UNAVAILABLE"),
+            envelope({"id": "cus_1"}, 201),
+        ]
+    )
+    assert await plug.request("POST", "/api/v1/customers", body={"name": "A"}) == {"id": "cus_1"}
+    requests = [call.request for call in route.calls]
+    assert len(requests) == 3
+    keys = {r.headers["idempotency-key"] for r in requests}
+    assert len(keys) == 1
+    timestamps = [r.headers["x-plugipay-timestamp"] for r in requests]
+    assert len(set(timestamps)) == 3, "the virtual clock moved between attempts"
+    for r in requests:
+        assert verify_signature(r)
+    assert len(fake_time.sleeps) == 2
+    assert 0 <= fake_time.sleeps[0] <= 0.5
+    assert 0 <= fake_time.sleeps[1] <= 1.0
+
+
+async def test_caller_idempotency_key_is_used_on_every_attempt(
+    server: respx.MockRouter, plug: AsyncPlugipayClient
+) -> None:
+    route = server.patch("/api/v1/customers/cus_1").mock(
+        side_effect=[httpx.ConnectError("refused"), envelope({"id": "cus_1"})]
+    )
+    await plug.request(
+        "PATCH", "/api/v1/customers/cus_1", body={"name": "B"}, idempotency_key="import-42"
+    )
+    assert [c.request.headers["idempotency-key"] for c in route.calls] == ["import-42"] * 2
+
+
+async def test_retry_after_is_waited_exactly(
+    server: respx.MockRouter, plug: AsyncPlugipayClient, fake_time: FakeTime
+) -> None:
+    server.get("/api/v1/customers").mock(
+        side_effect=[error(429, "RATE_LIMITED", **{"Retry-After": "0.2"}), envelope([])]
+    )
+    assert await plug.request("GET", "/api/v1/customers") == []
+    assert fake_time.sleeps == [pytest.approx(0.2, abs=1e-9)]
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "exc"),
+    [
+        (400, "VALIDATION_ERROR", None),
+        (401, "BAD_SIGNATURE", AuthenticationError),
+        (404, "NOT_FOUND", NotFoundError),
+        (409, "CONFLICT", ConflictError),
+        (409, "IDEMPOTENCY_KEY_REUSED", ConflictError),
+    ],
+)
+async def test_no_retry_on_client_errors(
+    server: respx.MockRouter,
+    plug: AsyncPlugipayClient,
+    fake_time: FakeTime,
+    status: int,
+    code: str,
+    exc: type[Exception] | None,
+) -> None:
+    route = server.post("/api/v1/customers").mock(return_value=error(status, code))
+    with pytest.raises(exc or Exception) as info:
+        await plug.request("POST", "/api/v1/customers", body={"a": "b"}, idempotency_key="k1")
+    assert route.call_count == 1
+    assert fake_time.sleeps == []
+    assert info.value.status == status  # type: ignore[attr-defined]
+    assert info.value.code == code.lower()  # type: ignore[attr-defined]
+    assert info.value.idempotency_key == "k1"  # type: ignore[attr-defined]
+
+
+async def test_in_use_conflict_is_retried(
+    server: respx.MockRouter, plug: AsyncPlugipayClient
+) -> None:
+    route = server.post("/api/v1/customers").mock(
+        side_effect=[error(409, "IDEMPOTENCY_KEY_IN_USE"), envelope({"id": "cus_1"})]
+    )
+    await plug.request("POST", "/api/v1/customers", body={"a": "b"})
+    assert route.call_count == 2
+
+
+async def test_max_retries_zero_means_one_attempt(
+    server: respx.MockRouter, plug: AsyncPlugipayClient
+) -> None:
+    route = server.get("/api/v1/customers").mock(return_value=error(503, "SERVICE_UNAVAILABLE"))
+    with pytest.raises(InternalServerError):
+        await plug.with_options(max_retries=0).request("GET", "/api/v1/customers")
+    assert route.call_count == 1
+
+
+async def test_retries_give_up_after_max_retries_with_the_last_error(
+    server: respx.MockRouter, plug: AsyncPlugipayClient, fake_time: FakeTime
+) -> None:
+    route = server.get("/api/v1/customers").mock(return_value=error(502, "INTERNAL_ERROR"))
+    with pytest.raises(InternalServerError) as info:
+        await plug.request("GET", "/api/v1/customers")
+    assert route.call_count == 3
+    assert len(fake_time.sleeps) == 2
+    assert info.value.status == 502
+
+
+async def test_timeout_raises_timeout_error(
+    server: respx.MockRouter, plug: AsyncPlugipayClient
+) -> None:
+    route = server.get("/api/v1/customers").mock(side_effect=httpx.ReadTimeout("slow"))
+    with pytest.raises(PlugipayTimeoutError) as info:
+        await plug.request("GET", "/api/v1/customers")
+    assert info.value.status == 0
+    assert info.value.code == "timeout"
+    assert route.call_count == 3
+
+
+async def test_connection_error_raises_network_error(
+    server: respx.MockRouter, plug: AsyncPlugipayClient
+) -> None:
+    server.get("/api/v1/customers").mock(side_effect=httpx.ConnectError("refused"))
+    with pytest.raises(PlugipayNetworkError) as info:
+        await plug.with_options(max_retries=0).request("GET", "/api/v1/customers")
+    assert info.value.code == "network_error"
+    assert not isinstance(info.value, PlugipayTimeoutError)
+
+
+async def test_rate_limit_error_carries_retry_after(
+    server: respx.MockRouter, plug: AsyncPlugipayClient
+) -> None:
+    server.get("/api/v1/customers").mock(
+        return_value=error(429, "RATE_LIMITED", **{"Retry-After": "3"})
+    )
+    with pytest.raises(RateLimitError) as info:
+        await plug.with_options(max_retries=0).request("GET", "/api/v1/customers")
+    assert info.value.retry_after == 3.0
+
+
+@pytest.mark.parametrize("bad_id", ["", ".", ".."])
+async def test_unusable_ids_are_refused_before_any_request(
+    server: respx.MockRouter, plug: AsyncPlugipayClient, bad_id: str
+) -> None:
+    route = server.route().mock(return_value=envelope({}))
+    with pytest.raises(ValueError, match="customer_id"):
+        await plug.customers.get(bad_id)
+    with pytest.raises(ValueError, match="workspace_id"):
+        await plug.workspaces.update(bad_id, name="x")
+    assert route.call_count == 0
+
+
+async def test_header_values_with_crlf_are_refused_before_any_request(
+    server: respx.MockRouter, plug: AsyncPlugipayClient
+) -> None:
+    route = server.route().mock(return_value=envelope({}))
+    with pytest.raises(ValueError, match="idempotency_key"):
+        await plug.request("POST", "/api/v1/customers", body={}, idempotency_key="a\r\nX-Evil: 1")
+    with pytest.raises(ValueError, match="on_behalf_of"):
+        plug.for_merchant("acc_1\r\nX-Evil: 1")
+    with pytest.raises(ValueError, match="key_id"):
+        AsyncPlugipayClient(key_id="ak\r\nX: 1", secret=SECRET, base_url=BASE_URL)
+    assert route.call_count == 0
+
+
+async def test_for_merchant_sends_on_behalf_of_and_leaves_the_original_unchanged(
+    server: respx.MockRouter, plug: AsyncPlugipayClient
+) -> None:
+    route = server.get("/api/v1/customers").mock(return_value=envelope([]))
+    merchant = plug.for_merchant("acc_merchantA")
+    await merchant.request("GET", "/api/v1/customers")
+    await plug.request("GET", "/api/v1/customers")
+    first, second = (c.request for c in route.calls)
+    assert first.headers["x-plugipay-on-behalf-of"] == "acc_merchantA"
+    assert "x-plugipay-on-behalf-of" not in second.headers
+    assert merchant._shared is plug._shared
+    await merchant.aclose()
+    assert not plug._shared.http.is_closed, "a clone never closes the pool it doesn't own"
+
+
+async def test_caller_http_client_is_never_closed() -> None:
+    http = httpx.AsyncClient()
+    async with AsyncPlugipayClient(key_id=KEY_ID, secret=SECRET, http_client=http):
+        pass
+    assert not http.is_closed
+    await http.aclose()
+
+
+async def test_own_pool_is_closed_on_exit() -> None:
+    plug = AsyncPlugipayClient(key_id=KEY_ID, secret=SECRET)
+    async with plug:
+        pass
+    assert plug._shared.http.is_closed
+
+
+async def test_repr_hides_the_secret() -> None:
+    plug = AsyncPlugipayClient(key_id=KEY_ID, secret=SECRET)
+    text = repr(plug) + repr(plug._config) + repr(plug.for_merchant("acc_1"))
+    assert SECRET not in text
+    assert KEY_ID in text
+    await plug.aclose()
+
+
+async def test_bearer_api_key(server: respx.MockRouter) -> None:
+    route = server.get("/api/v1/customers").mock(return_value=envelope([]))
+    async with AsyncPlugipayClient(api_key="pk_test_abc", base_url=BASE_URL) as plug:
+        await plug.request("GET", "/api/v1/customers")
+    sent = route.calls.last.request
+    assert sent.headers["authorization"] == "Bearer pk_test_abc"
+    assert "x-plugipay-timestamp" not in sent.headers
+
+
+async def test_base_url_path_prefix_is_part_of_the_signed_path(server: respx.MockRouter) -> None:
+    route = server.delete("/prefix/api/v1/workspaces/ws_1").mock(return_value=httpx.Response(204))
+    async with AsyncPlugipayClient(
+        key_id=KEY_ID, secret=SECRET, base_url=BASE_URL + "/prefix/"
+    ) as plug:
+        assert await plug.request("DELETE", "/api/v1/workspaces/ws_1") is None
+    sent = route.calls.last.request
+    assert sent.url.raw_path == b"/prefix/api/v1/workspaces/ws_1"
+    assert verify_signature(sent)
+
+
+async def test_non_json_error_page_is_an_invalid_response(
+    server: respx.MockRouter, plug: AsyncPlugipayClient
+) -> None:
+    server.get("/api/v1/customers").mock(
+        return_value=httpx.Response(400, text="<html>" + "x" * 500 + "</html>")
+    )
+    with pytest.raises(Exception) as info:
+        await plug.request("GET", "/api/v1/customers")
+    assert type(info.value).__name__ == "InvalidResponseError"
+    assert info.value.status == 400  # type: ignore[attr-defined]
+
+
+def test_sign_request_matches_vector_for_sanity() -> None:
+    body = json.dumps({"name": "Zoë Ünïcødé 😀"}, ensure_ascii=False, separators=(",", ":"))
+    assert (
+        sign_request(SECRET, "POST", "/api/v1/customers", "1778582520", body.encode(), "idem_u")
+        == "9bc5e528e61aec0c0f041143f8f8e49ae5a406753813c8637d82d68714c5186d"
+    )
