@@ -112,3 +112,9 @@ class PageAccess(Generic[P, T]):
     def __getitem__(self, index: int | slice) -> T | list[T]:
         page: PageResult[T] = self._first_page()
         return page.data[index]
+
+    def get_next_page(self) -> P | None:
+        """The page after the first one, or ``None`` when the first is the last."""
+        first: Any = self._first_page()  # the flavour's page class, which knows how to fetch
+        next_page: P | None = first.get_next_page()
+        return next_page

@@ -56,7 +56,7 @@ class _SharedState:
 
 
 class AsyncPlugipayClient:
-    """The Plugipay API client for ``await``: signs, retries and decodes every call."""
+    """The Plugipay API client: signs, retries and decodes every call."""
 
     def __init__(
         self,
@@ -88,11 +88,13 @@ class AsyncPlugipayClient:
                 f"http_client must be an httpx.AsyncClient, not {type(http_client).__name__}"
             )
         clock = _clock or time.time
-        sleep = _sleep or asleep
-        gate = AsyncRateLimitGate(clock=_clock or time.monotonic, sleep=sleep)
+        sleep_fn = _sleep or asleep
+        gate = AsyncRateLimitGate(clock=_clock or time.monotonic, sleep=sleep_fn)
         owns = http_client is None
         http = http_client if http_client is not None else httpx.AsyncClient()
-        self._setup(config, _SharedState(http, owns, gate), clock, sleep, _rng or random.Random())
+        self._setup(
+            config, _SharedState(http, owns, gate), clock, sleep_fn, _rng or random.Random()
+        )
 
     def _setup(
         self,

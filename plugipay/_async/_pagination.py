@@ -1,9 +1,10 @@
 """Cursor pagination: a paginator that fetches nothing until used, and the pages it yields.
 
-``list()`` returns an ``AsyncCursorPaginator`` at once. ``await`` it for the first page;
-``async for`` (or ``auto_paging_iter()``) walks every item of every page; ``iter_pages()`` walks
+``list()`` returns an ``AsyncCursorPaginator`` at once; its first page is fetched on first use.
+Iterating it (or ``auto_paging_iter()``) walks every item of every page; ``iter_pages()`` walks
 pages. Only one page is held while walking, and a server that repeats a cursor is an
-``InvalidResponseError`` rather than an endless loop.
+``InvalidResponseError`` rather than an endless loop. The members only one flavour has live in
+the paired mixins of ``plugipay._page``.
 """
 
 from __future__ import annotations
@@ -106,8 +107,11 @@ class AsyncCursorPaginator(AsyncPageAccess["AsyncPage[T]", T], Generic[T]):
     async def auto_paging_iter(self) -> AsyncIterator[T]:
         """Every item of every page, in order."""
         async for page in self.iter_pages():
-            for item in page.data:
+            items = page.data
+            del page  # hold only the items while the caller works through them
+            for item in items:
                 yield item
+            del items  # ...and not even those while the next page is fetched
 
     def __aiter__(self) -> AsyncIterator[T]:
         return self.auto_paging_iter()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -96,16 +96,15 @@ class AsyncCustomers(AsyncResource):
             Customer, "POST", _PATH, body=create_body(body), idempotency_key=idempotency_key
         )
 
-    async def get(self, customer_id: str, *, expand: builtins.list[str] | None = None) -> Customer:
+    async def get(self, customer_id: str, *, expand: str | Sequence[str] | None = None) -> Customer:
         """One customer by ``cus_`` id; ``expand=["defaultPaymentToken"]`` inlines the token."""
         path = _customer_path(customer_id)
         expand_value = None
         if expand is not None:
-            if isinstance(expand, str):
-                expand = [expand]
-            for item in expand:
+            items = [expand] if isinstance(expand, str) else list(expand)
+            for item in items:
                 check_choice("expand", item, EXPANDABLE)
-            expand_value = ",".join(expand)
+            expand_value = ",".join(items)
         return await self._call(Customer, "GET", path, query=[("expand", expand_value)])
 
     retrieve = get

@@ -1,0 +1,218 @@
+"""Matched concurrency primitives: the async side on anyio, the sync side on threading and time.
+
+Invariant: every async name here has a twin that differs only by the ``Async``/``a`` prefix and by
+being blocking (``AsyncLock``/``Lock``, ``asleep``/``sleep``), with the same methods and
+signatures. ``plugipay/_async/`` imports only the async side and never anyio itself, so the
+generator's renaming alone turns it into the sync tier, and the async client runs on asyncio and
+trio alike.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+
+import anyio
+
+__all__ = [
+    "AsyncEvent",
+    "AsyncLock",
+    "AsyncRateLimitGate",
+    "Event",
+    "Lock",
+    "RateLimitGate",
+    "asleep",
+    "sleep",
+]
+
+_OPEN_WITHIN = 1e-6
+
+
+async def asleep(seconds: float) -> None:
+    """Suspends the current task for ``seconds``; cancellable on asyncio and trio."""
+    await anyio.sleep(seconds)
+
+
+def sleep(seconds: float) -> None:
+    """Blocks the current thread for ``seconds``."""
+    time.sleep(seconds)
+
+
+class AsyncLock:
+    """A task lock used as ``async with lock:``."""
+
+    def __init__(self) -> None:
+        self._lock = anyio.Lock()
+
+    async def __aenter__(self) -> None:
+        await self._lock.acquire()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._lock.release()
+
+
+class Lock:
+    """A thread lock used as ``with lock:``."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> None:
+        self._lock.acquire()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._lock.release()
+
+
+class AsyncEvent:
+    """A one-shot flag that tasks can wait for."""
+
+    def __init__(self) -> None:
+        self._event = anyio.Event()
+
+    def set(self) -> None:
+        """Sets the flag and wakes every waiter."""
+        self._event.set()
+
+    def is_set(self) -> bool:
+        """Tells whether the flag has been set."""
+        return self._event.is_set()
+
+    async def wait(self) -> None:
+        """Returns once the flag is set."""
+        await self._event.wait()
+
+
+class Event:
+    """A one-shot flag that threads can wait for."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def set(self) -> None:
+        """Sets the flag and wakes every waiter."""
+        self._event.set()
+
+    def is_set(self) -> bool:
+        """Tells whether the flag has been set."""
+        return self._event.is_set()
+
+    def wait(self) -> None:
+        """Returns once the flag is set."""
+        self._event.wait()
+
+
+class _GateDeadline:
+    """The deadline shared by both gates; only ever moves later.
+
+    A plain thread lock guards it on both sides: it is held for a comparison, never across a
+    sleep, so taking it from a coroutine cannot stall the event loop.
+    """
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self._guard = threading.Lock()
+        self._deadline: float | None = None
+
+    def close_for(self, seconds: float) -> None:
+        """Closes the gate until ``seconds`` from now, unless it already stays closed longer."""
+        if not math.isfinite(seconds):
+            raise ValueError(f"close_for needs a finite number of seconds, got {seconds!r}")
+        if seconds <= 0:
+            return
+        with self._guard:
+            until = self._clock() + seconds
+            if self._deadline is None or until > self._deadline:
+                self._deadline = until
+
+    @property
+    def reopens_at(self) -> float | None:
+        """The clock reading at which the gate opens, or None while it is open."""
+        with self._guard:
+            return self._deadline if self._remaining_locked() > 0 else None
+
+    def _remaining(self) -> float:
+        with self._guard:
+            return self._remaining_locked()
+
+    def _remaining_locked(self) -> float:
+        if self._deadline is None:
+            return 0.0
+        remaining = self._deadline - self._clock()
+        # Float sums of clock readings can leave a sliver too small to ever sleep away on a
+        # virtual clock; a microsecond never matters against a Retry-After.
+        return remaining if remaining >= _OPEN_WITHIN else 0.0
+
+
+class AsyncRateLimitGate(_GateDeadline):
+    """The client-wide 429 gate: once a response says Retry-After, every task of the client waits.
+
+    ``clock`` and ``sleep`` are injectable so tests run on virtual time; ``sleep`` must let the
+    clock reach the requested time (real time does).
+    """
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asleep,
+    ) -> None:
+        super().__init__(clock)
+        self._sleep = sleep
+
+    async def wait(self) -> float:
+        """Waits until the gate is open, including any extension made meanwhile.
+
+        Returns the seconds slept (0.0 when the gate was open). Cancellation interrupts the
+        sleep at once.
+        """
+        waited = 0.0
+        remaining = self._remaining()
+        while remaining > 0:
+            await self._sleep(remaining)
+            waited += remaining
+            remaining = self._remaining()
+        return waited
+
+
+class RateLimitGate(_GateDeadline):
+    """The client-wide 429 gate: once a response says Retry-After, every thread of the client waits.
+
+    ``clock`` and ``sleep`` are injectable so tests run on virtual time; ``sleep`` must let the
+    clock reach the requested time (real time does).
+    """
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = sleep,
+    ) -> None:
+        super().__init__(clock)
+        self._sleep = sleep
+
+    def wait(self) -> float:
+        """Waits until the gate is open, including any extension made meanwhile.
+
+        Returns the seconds slept (0.0 when the gate was open).
+        """
+        waited = 0.0
+        remaining = self._remaining()
+        while remaining > 0:
+            self._sleep(remaining)
+            waited += remaining
+            remaining = self._remaining()
+        return waited

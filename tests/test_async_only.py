@@ -1,0 +1,160 @@
+"""Async-only behaviour: awaiting a paginator, cancellation on asyncio and trio, the 429 gate."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import anyio
+import anyio.lowlevel
+import httpx
+import pytest
+import respx
+
+from plugipay import AsyncPlugipayClient
+from tests._async.helpers import BASE_URL, KEY_ID, SECRET, envelope, error
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def server() -> Iterator[respx.MockRouter]:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        yield router
+
+
+async def test_cancelling_during_backoff_returns_at_once(server: respx.MockRouter) -> None:
+    server.get("/api/v1/customers").mock(
+        return_value=error(503, "SERVICE_UNAVAILABLE", **{"Retry-After": "30"})
+    )
+    in_backoff = anyio.Event()
+    requested: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        requested.append(seconds)
+        in_backoff.set()
+        await anyio.sleep(seconds)  # a real, long sleep: only cancellation can end it early
+
+    async with AsyncPlugipayClient(
+        key_id=KEY_ID, secret=SECRET, base_url=BASE_URL, max_retries=5, _sleep=sleep
+    ) as plug:
+        started = anyio.current_time()
+        async with anyio.create_task_group() as tg:
+
+            async def call() -> None:
+                await plug.request("GET", "/api/v1/customers")
+
+            tg.start_soon(call)
+            await in_backoff.wait()
+            tg.cancel_scope.cancel()
+        elapsed = anyio.current_time() - started
+    assert requested == [30.0]
+    assert server.calls.call_count == 1
+    assert elapsed < 5.0
+
+
+async def test_cancel_scope_deadline_interrupts_a_request(server: respx.MockRouter) -> None:
+    async def slow(request: httpx.Request) -> httpx.Response:
+        await anyio.sleep(30)
+        return envelope([])
+
+    server.get("/api/v1/customers").mock(side_effect=slow)
+    async with AsyncPlugipayClient(key_id=KEY_ID, secret=SECRET, base_url=BASE_URL) as plug:
+        with anyio.move_on_after(0.01) as scope:
+            await plug.request("GET", "/api/v1/customers")
+    assert scope.cancelled_caught
+
+
+async def test_one_429_makes_every_task_of_the_client_wait(server: respx.MockRouter) -> None:
+    now = [1000.0]
+    sleeps: list[float] = []
+    sent_at: list[float] = []
+
+    def clock() -> float:
+        return now[0]
+
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        now[0] += seconds
+        await anyio.lowlevel.checkpoint()
+
+    first_answer = [True]
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent_at.append(now[0])
+        if first_answer[0]:
+            first_answer[0] = False
+            return error(429, "RATE_LIMITED", **{"Retry-After": "5"})
+        return envelope([])
+
+    server.get("/api/v1/customers").mock(side_effect=answer)
+    async with AsyncPlugipayClient(
+        key_id=KEY_ID, secret=SECRET, base_url=BASE_URL, _clock=clock, _sleep=sleep
+    ) as plug:
+        merchant = plug.for_merchant("acc_1")  # clones share the gate
+        await plug.request("GET", "/api/v1/customers")
+        assert sleeps == [5.0]
+        # The gate closed at 1000 until 1005; the clock is at 1005 now: open again.
+        await merchant.request("GET", "/api/v1/customers")
+    assert sleeps == [5.0]
+    assert sent_at == [1000.0, 1005.0, 1005.0]
+
+
+async def test_tasks_arriving_while_the_gate_is_closed_wait_it_out(
+    server: respx.MockRouter,
+) -> None:
+    now = [1000.0]
+    sleeps: list[float] = []
+    sent_at: list[tuple[str, float]] = []
+    limited = anyio.Event()
+    release = anyio.Event()
+
+    def clock() -> float:
+        return now[0]
+
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        limited.set()
+        await release.wait()
+        now[0] = max(now[0], 1000.0 + 5.0)
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        who = request.headers.get("x-plugipay-on-behalf-of", "plug")
+        sent_at.append((who, now[0]))
+        if len(sent_at) == 1:
+            return error(429, "RATE_LIMITED", **{"Retry-After": "5"})
+        return envelope([])
+
+    server.get("/api/v1/customers").mock(side_effect=answer)
+    async with AsyncPlugipayClient(
+        key_id=KEY_ID, secret=SECRET, base_url=BASE_URL, _clock=clock, _sleep=sleep
+    ) as plug:
+        other = plug.for_merchant("acc_other")
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(plug.request, "GET", "/api/v1/customers")
+            await limited.wait()
+            tg.start_soon(other.request, "GET", "/api/v1/customers")
+            await anyio.lowlevel.checkpoint()
+            await anyio.lowlevel.checkpoint()
+            assert [who for who, _ in sent_at] == ["plug"], "the other task waits at the gate"
+            release.set()
+    assert sorted(sent_at) == [("acc_other", 1005.0), ("plug", 1000.0), ("plug", 1005.0)]
+    assert sleeps == [5.0, 5.0]
+
+
+async def test_awaiting_the_paginator_gives_the_first_page(server: respx.MockRouter) -> None:
+    body = {
+        "data": [{"id": "cus_1", "email": "c0@example.com"}],
+        "error": None,
+        "meta": {"page": {"hasMore": True, "nextCursor": "cur_1"}},
+    }
+    server.get("/api/v1/customers").mock(return_value=httpx.Response(200, json=body))
+    async with AsyncPlugipayClient(key_id=KEY_ID, secret=SECRET, base_url=BASE_URL) as plug:
+        paginator = plug.customers.list(limit=10)
+        assert server.calls.call_count == 0
+        page = await paginator
+        assert server.calls.call_count == 1
+        assert len(page) == 1
+        assert page.has_more is True
+        assert page.cursor == page.next_cursor == "cur_1"
+        assert page[0].email == "c0@example.com"
+        assert await paginator is page, "the first page is fetched once"

@@ -1,0 +1,47 @@
+"""Sync-only behaviour: the paginator's lazy first-page view (``.data``, ``len()``, ``[i]``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import respx
+
+from plugipay import PlugipayClient
+from tests._sync.helpers import BASE_URL, KEY_ID, SECRET
+from tests._sync.test_pagination import PagedServer
+
+
+@pytest.fixture
+def server() -> Iterator[respx.MockRouter]:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        yield router
+
+
+def test_first_page_view_is_fetched_once_on_first_use(server: respx.MockRouter) -> None:
+    server.get("/api/v1/customers").mock(side_effect=PagedServer("documented"))
+    with PlugipayClient(key_id=KEY_ID, secret=SECRET, base_url=BASE_URL) as plug:
+        page = plug.customers.list(limit=10)
+        assert server.calls.call_count == 0
+        assert len(page) == 10
+        assert page.has_more is True
+        assert page.cursor == page.next_cursor == "cur_10"
+        assert page[0].email == "c0@example.com"
+        assert [c.email for c in page.data[:2]] == ["c0@example.com", "c1@example.com"]
+        assert server.calls.call_count == 1
+
+
+def test_seed_002_cursor_loop_walks_every_page(server: respx.MockRouter) -> None:
+    server.get("/api/v1/customers").mock(side_effect=PagedServer("observed"))
+    seen = 0
+    with PlugipayClient(key_id=KEY_ID, secret=SECRET, base_url=BASE_URL) as plug:
+        cursor = None
+        while True:
+            page = plug.customers.list(limit=100, cursor=cursor)
+            for c in page.data:
+                assert c.get("email")
+                seen += 1
+            if not page.has_more:
+                break
+            cursor = page.cursor
+    assert seen == 10_000
