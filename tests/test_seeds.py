@@ -1,0 +1,266 @@
+"""Every Python snippet of the seed documents, run as written against the emulator.
+
+One test per snippet, named ``test_<seed>_<section>``. Only the client construction differs
+(pointed at the emulator); ids the documents elide (``acc_01HX...``) are the emulator's own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from plugipay import PlugipayClient, PlugipayError
+from plugipay.testing import FakePlugipay
+
+
+@pytest.fixture
+def fake() -> FakePlugipay:
+    return FakePlugipay(seed=2)
+
+
+@pytest.fixture
+def plug(fake: FakePlugipay) -> Iterator[PlugipayClient]:
+    with fake.client() as client:
+        yield client
+
+
+# -- seed 000: Python guide, workspaces --------------------------------------------------------
+
+
+def test_000_list(plug: PlugipayClient, capsys: pytest.CaptureFixture[str]) -> None:
+    for ws in plug.workspaces.list():
+        print(ws["id"], ws.get("brandName"), ws.get("businessEmail"))
+    assert capsys.readouterr().out.startswith("ws_")
+
+
+def test_000_create(plug: PlugipayClient, capsys: pytest.CaptureFixture[str]) -> None:
+    ws = plug.workspaces.create(
+        brand_name="Acme Indonesia",
+        business_email="billing@acme.example",
+    )
+    print(ws["id"])  # "acc_01HX..."
+    assert capsys.readouterr().out.strip() == ws.id
+
+
+def test_000_update(plug: PlugipayClient, fake: FakePlugipay) -> None:
+    plug.workspaces.update(
+        fake.account_id,
+        brand_name="Acme Indonesia (Holdings)",
+    )
+    assert plug.workspaces.get(fake.account_id).brand_name == "Acme Indonesia (Holdings)"
+
+
+def test_000_delete(plug: PlugipayClient) -> None:
+    account_id = plug.workspaces.create(brand_name="Closing down").account_id
+    assert account_id is not None
+    plug.workspaces.delete(account_id)
+    assert account_id not in [w.account_id for w in plug.workspaces.list()]
+
+
+def test_000_acting_on_behalf_of(plug: PlugipayClient) -> None:
+    merchant_client = plug.for_merchant("acc_merchantA")
+    customers = merchant_client.customers.list()  # Acts inside merchant A's workspace
+    assert list(customers) == []
+    assert plug.on_behalf_of is None
+
+
+def test_000_workspace_inventory(plug: PlugipayClient) -> None:
+    rendered: list[list[dict[str, Any]]] = []
+
+    def render_table(rows: list[dict[str, Any]]) -> None:
+        rendered.append(rows)
+
+    rows = []
+    for ws in plug.workspaces.list():
+        rows.append(
+            {
+                "id": ws["id"],
+                "name": ws.get("brandName", "—"),
+                "email": ws.get("businessEmail", "—"),
+                "status": ws.get("status", "unknown"),
+            }
+        )
+    render_table(rows)
+    assert rendered[0][0]["status"] == "active"
+
+
+def test_000_idempotent_workspace_rename(plug: PlugipayClient) -> None:
+    ws = plug.workspaces.list()[0]  # assuming single-workspace key
+    if ws.get("brandName") != "Acme Indonesia 2026":
+        plug.workspaces.update(ws["id"], brand_name="Acme Indonesia 2026")
+    assert plug.workspaces.list()[0].brand_name == "Acme Indonesia 2026"
+
+
+def test_000_request_escape_hatch(plug: PlugipayClient, fake: FakePlugipay) -> None:
+    plug.request(
+        "PATCH", f"/api/v1/workspaces/{fake.workspace_id}", body={"timezone": "Asia/Jakarta"}
+    )
+    assert plug.workspaces.get(fake.workspace_id).timezone == "Asia/Jakarta"
+
+
+# -- seed 002: Python guide, customers ---------------------------------------------------------
+
+
+def test_002_create(plug: PlugipayClient, capsys: pytest.CaptureFixture[str]) -> None:
+    customer = plug.customers.create(
+        email="ada@example.com",
+        name="Ada Lovelace",
+        external_id="user_19823",
+        metadata={"segment": "enterprise"},
+    )
+    print(customer["id"])  # "cus_01HX..."
+    print(customer.raw)  # full server payload
+    out = capsys.readouterr().out
+    assert out.startswith("cus_")
+    assert "'externalId': 'user_19823'" in out
+
+
+def test_002_get(plug: PlugipayClient) -> None:
+    try:
+        customer = plug.customers.get("cus_01HXAB7K3M9N2P5QRS8TVWXY3Z")
+    except PlugipayError as err:
+        if err.status == 404:
+            customer = plug.customers.create(email="ada@example.com")
+        else:
+            raise
+    assert customer.email == "ada@example.com"
+
+
+def test_002_list(plug: PlugipayClient, capsys: pytest.CaptureFixture[str]) -> None:
+    for i in range(150):
+        plug.customers.create(email=f"c{i}@example.com")
+    cursor = None
+    while True:
+        page = plug.customers.list(limit=100, cursor=cursor)
+        for c in page.data:
+            print(c.get("email"))
+        if not page.has_more:
+            break
+        cursor = page.cursor
+    assert len(set(capsys.readouterr().out.split())) == 150
+
+
+def test_002_update(plug: PlugipayClient) -> None:
+    cid = plug.customers.create(name="Ada").id
+    updated = plug.customers.update(
+        cid,
+        name="Ada Lovelace (Acme Corp)",
+    )
+    assert updated.name == "Ada Lovelace (Acme Corp)"
+
+
+def test_002_dedupe_via_external_id_before_create(plug: PlugipayClient) -> None:
+    page = plug.customers.list(limit=1, email="ada@example.com")
+    if page.data:
+        customer = page.data[0]
+    else:
+        customer = plug.customers.create(
+            email="ada@example.com",
+            external_id="user_19823",
+        )
+    assert customer.external_id == "user_19823"
+
+
+def test_002_attribute_vs_dict_access(plug: PlugipayClient) -> None:
+    customer = plug.customers.create(email="ada@example.com")
+    customer["id"]  # raises KeyError if missing
+    customer.get("email")  # returns None if missing
+    customer.get("email", "")  # returns "" if missing
+    customer.raw  # full dict, including unmapped fields  # noqa: B018
+    with pytest.raises(KeyError):
+        customer["noSuchField"]
+
+
+def test_002_context_manager(fake: FakePlugipay) -> None:
+    # Only the construction differs from the seed: the emulator's transport instead of the network.
+    transport = httpx.Client(transport=fake.transport)
+    with PlugipayClient(
+        key_id=fake.key_id, secret=fake.secret, base_url=fake.base_url, http_client=transport
+    ) as plug:
+        customer = plug.customers.create(email="ada@example.com")
+    assert customer.email == "ada@example.com"
+
+
+def test_002_branch_on_external_id_collisions(plug: PlugipayClient) -> None:
+    plug.customers.create(email="ada@example.com", external_id="user_19823")
+    handled = False
+    try:
+        plug.customers.create(email="ada@example.com", external_id="user_19823")
+    except PlugipayError as err:
+        if err.status == 409 and err.code == "conflict":
+            # Already exists — fetch by external_id via list filter or your local cache.
+            handled = True
+        else:
+            raise
+    assert handled
+
+
+# -- seed 003: API reference, workspaces -------------------------------------------------------
+
+
+def test_003_retrieve_list_create_update_delete_members(fake: FakePlugipay) -> None:
+    with fake.client() as plugipay:
+        ws = plugipay.workspaces.get(fake.workspace_id)
+        page = plugipay.workspaces.list(limit=100)
+        assert page.data[0].id == ws.id
+        ws = plugipay.workspaces.create(
+            brand_name="Acme Staging",
+            business_email="billing@acme.com",
+        )
+        plugipay.workspaces.update(
+            ws.id,
+            brand_name="Acme (renamed)",
+            default_currency="USD",
+        )
+        members = plugipay.workspaces.list_members(ws.id)
+        assert [m.role for m in members] == ["owner"]
+        plugipay.workspaces.delete(ws.id)
+
+
+# -- seed 004: API reference, customers (env-configured client, real loopback HTTP) ------------
+
+
+@pytest.fixture
+def served_env(fake: FakePlugipay, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    with fake.serve() as base_url:
+        monkeypatch.setenv("PLUGIPAY_BASE_URL", base_url)
+        monkeypatch.setenv("PLUGIPAY_KEY_ID", fake.key_id)
+        monkeypatch.setenv("PLUGIPAY_KEY_SECRET", fake.secret)
+        yield
+
+
+@pytest.mark.usefixtures("served_env")
+def test_004_create_retrieve_list_update(capsys: pytest.CaptureFixture[str]) -> None:
+    from plugipay import Plugipay
+
+    pp = Plugipay(key_id=os.environ["PLUGIPAY_KEY_ID"], secret=os.environ["PLUGIPAY_KEY_SECRET"])
+    customer = pp.customers.create(
+        email="alice@example.com",
+        name="Alice Tan",
+        external_id="user_19823",
+        metadata={"segment": "enterprise"},
+    )
+    print(customer.id)  # cus_01HX...
+    customer = pp.customers.retrieve(customer.id)
+
+    handled = []
+
+    def handle(c: Any) -> None:
+        handled.append(c.id)
+
+    for customer in pp.customers.list(limit=100).auto_paging_iter():
+        handle(customer)
+
+    updated = pp.customers.update(
+        customer.id,
+        name="Alice Tan (Acme)",
+        phone=None,  # clears the phone
+    )
+    pp.close()
+    assert capsys.readouterr().out.strip().startswith("cus_")
+    assert handled == [customer.id]
+    assert updated.phone is None
