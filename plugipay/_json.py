@@ -58,8 +58,10 @@ def js_number(value: int | float) -> str:
         raise ValueError(f"{value!r} cannot be sent in JSON")
     if value == 0:
         return "0"  # covers -0.0, which JavaScript writes as 0
-    if value.is_integer() and abs(value) < 1e21:
+    if value.is_integer() and abs(value) <= MAX_SAFE_INTEGER:
         return str(int(value))
+    # Beyond 2**53 JavaScript still writes the shortest round-trip digits, padded with zeros
+    # (1.152921504606847e18 -> "1152921504606847000"), never the float's exact integer value.
     return _js_float(value)
 
 
