@@ -14,8 +14,12 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-import anyio
+if TYPE_CHECKING:
+    import anyio
+
+# anyio is imported where the async side first needs it, so the sync client never loads it.
 
 __all__ = [
     "AsyncEvent",
@@ -33,6 +37,8 @@ _OPEN_WITHIN = 1e-6
 
 async def asleep(seconds: float) -> None:
     """Suspends the current task for ``seconds``; cancellable on asyncio and trio."""
+    import anyio
+
     await anyio.sleep(seconds)
 
 
@@ -45,7 +51,9 @@ class AsyncLock:
     """A task lock used as ``async with lock:``."""
 
     def __init__(self) -> None:
-        self._lock = anyio.Lock()
+        import anyio
+
+        self._lock: anyio.Lock = anyio.Lock()
 
     async def __aenter__(self) -> None:
         await self._lock.acquire()
@@ -81,7 +89,9 @@ class AsyncEvent:
     """A one-shot flag that tasks can wait for."""
 
     def __init__(self) -> None:
-        self._event = anyio.Event()
+        import anyio
+
+        self._event: anyio.Event = anyio.Event()
 
     def set(self) -> None:
         """Sets the flag and wakes every waiter."""
