@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from ._signing import SigningKey
 from ._urls import check_header_value
 
 __all__ = [
@@ -49,7 +50,7 @@ class ClientConfig:
     )
 
     key_id: str | None
-    secret: str | None
+    secret: SigningKey | None
     api_key: str | None
     base_url: str
     origin: str
@@ -62,7 +63,7 @@ class ClientConfig:
         self,
         *,
         key_id: str | None,
-        secret: str | None,
+        secret: SigningKey | None,
         api_key: str | None,
         base_url: str,
         on_behalf_of: str | None,
@@ -84,6 +85,9 @@ class ClientConfig:
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("ClientConfig is immutable; use replace()")
 
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("ClientConfig is immutable; use replace()")
+
     def replace(self, **changes: Any) -> ClientConfig:
         """A copy with some settings changed (validated like the originals)."""
         values = {name: getattr(self, name) for name in _INIT_FIELDS}
@@ -91,6 +95,7 @@ class ClientConfig:
         if values["on_behalf_of"] is not None:
             check_header_value("on_behalf_of", values["on_behalf_of"])
         _check_max_retries(values["max_retries"])
+        _check_timeout(values["timeout"])
         return ClientConfig(**values)
 
     def __repr__(self) -> str:
@@ -126,8 +131,14 @@ def _check_max_retries(value: object) -> None:
         raise ValueError(f"max_retries must be a non-negative int, got {value!r}")
 
 
+def _check_timeout(value: object) -> None:
+    if isinstance(value, int | float) and not isinstance(value, bool) and not value > 0:
+        raise ValueError(f"timeout must be a positive number of seconds, got {value!r}")
+
+
 def _pick(value: str | None, environ: Mapping[str, str], *names: str) -> str | None:
-    if value is not None:
+    """The explicit value, else the first set environment variable; empty counts as unset."""
+    if value:
         return value
     for name in names:
         found = environ.get(name)
@@ -176,11 +187,10 @@ def resolve_config(
         check_header_value("on_behalf_of", on_behalf_of)
     base_url = _pick(base_url, env, ENV_BASE_URL) or DEFAULT_BASE_URL
     _check_max_retries(max_retries)
-    if isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout <= 0:
-        raise ValueError(f"timeout must be positive, got {timeout!r}")
+    _check_timeout(timeout)
     return ClientConfig(
         key_id=key_id,
-        secret=secret,
+        secret=SigningKey(secret) if secret is not None else None,
         api_key=api_key,
         base_url=base_url.rstrip("/"),
         on_behalf_of=on_behalf_of,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from email.utils import parsedate_to_datetime
 
 __all__ = [
@@ -26,6 +27,7 @@ BASE_DELAY = 0.5
 MAX_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
 
 
 def is_retryable(status: int, code: str | None = None) -> bool:
@@ -55,18 +57,18 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     text = value.strip()
     if not text:
         return None
-    try:
+    if _DECIMAL.fullmatch(text):
+        # Plain decimal seconds only: float() alone would also take "1_000", "nan" or "-1".
         seconds = float(text)
-    except ValueError:
+    else:
         try:
             when = parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):
             return None
         if when.tzinfo is None:
             return None
-        seconds = when.timestamp() - now
-        seconds = max(seconds, 0.0)
-    if not math.isfinite(seconds) or seconds < 0:
+        seconds = max(when.timestamp() - now, 0.0)
+    if not math.isfinite(seconds):
         return None
     return min(seconds, MAX_RETRY_AFTER)
 

@@ -14,6 +14,7 @@ __all__ = [
     "AUTH_SCHEME",
     "EMPTY_SHA256",
     "ParsedAuthorization",
+    "SigningKey",
     "authorization_header",
     "body_sha256",
     "parse_authorization",
@@ -28,6 +29,32 @@ EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 _AUTH_RE = re.compile(
     r"Plugipay-HMAC-SHA256 keyId=([^,\s]+), ?scope=([^,\s]+), ?signature=([0-9a-fA-F]+)"
 )
+
+
+class SigningKey:
+    """A key secret held for signing: encoded once, never shown by ``repr``, ``str`` or locals.
+
+    Tracebacks that print local variables show ``SigningKey(<hidden>)``, not the secret.
+    """
+
+    __slots__ = ("_key",)
+
+    def __init__(self, secret: str) -> None:
+        if not isinstance(secret, str) or not secret:
+            raise ValueError("the key secret must be a non-empty str")
+        self._key = secret.encode("utf-8")
+
+    def __repr__(self) -> str:
+        return "SigningKey(<hidden>)"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> str:
+        raise TypeError("a SigningKey is not picklable")
+
+    def hexdigest(self, message: str) -> str:
+        """Lower-case hex HMAC-SHA256 of ``message`` (UTF-8) with this key."""
+        return hmac.new(self._key, message.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def body_sha256(body: bytes) -> str:
@@ -50,7 +77,7 @@ def string_to_sign(
 
 
 def sign_request(
-    secret: str,
+    secret: str | SigningKey,
     method: str,
     path_and_query: str,
     timestamp: int | str,
@@ -58,8 +85,8 @@ def sign_request(
     idempotency_key: str | None = None,
 ) -> str:
     """Lower-case hex HMAC-SHA256 of the string to sign, keyed with the secret's UTF-8 bytes."""
-    message = string_to_sign(method, path_and_query, timestamp, body, idempotency_key)
-    return hmac.new(secret.encode("utf-8"), message.encode("utf-8"), hashlib.sha256).hexdigest()
+    key = secret if isinstance(secret, SigningKey) else SigningKey(secret)
+    return key.hexdigest(string_to_sign(method, path_and_query, timestamp, body, idempotency_key))
 
 
 def authorization_header(key_id: str, signature: str) -> str:

@@ -36,7 +36,8 @@ def check_header_value(name: str, value: str) -> str:
     if _CONTROL.search(value):
         raise ValueError(f"{name} must not contain CR, LF or other control characters")
     if not value.isascii():
-        raise ValueError(f"{name} must be ASCII, got {value!r}")
+        # The value itself stays out of the message: it may be a credential.
+        raise ValueError(f"{name} must be ASCII")
     return value
 
 

@@ -252,7 +252,9 @@ def test_rewrite_single_rules(source: str, expected: str) -> None:
 def test_test_only_rules_apply_under_tests_only() -> None:
     source = "import pytest_asyncio\npytestmark = pytest.mark.asyncio\nfake.async_client()\n"
     assert gen.rewrite(source, tests=False, rules=ALL_RULES, fired=Counter()) == source
-    assert gen.rewrite(source, tests=True, rules=ALL_RULES, fired=Counter()) == "\n\nfake.client()\n"
+    assert (
+        gen.rewrite(source, tests=True, rules=ALL_RULES, fired=Counter()) == "\n\nfake.client()\n"
+    )
 
 
 def test_rewrite_counts_each_rule() -> None:

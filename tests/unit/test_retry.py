@@ -1,0 +1,161 @@
+"""The retry policy: what is retryable, backoff with full jitter, and ``Retry-After`` (SPEC §9)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from email.utils import format_datetime
+
+import pytest
+
+from plugipay._retry import (
+    BASE_DELAY,
+    MAX_DELAY,
+    MAX_RETRY_AFTER,
+    backoff_delay,
+    is_retryable,
+    parse_retry_after,
+    retry_delay,
+)
+
+RETRYABLE = [
+    (0, None, True),
+    (0, "network_error", True),
+    (0, "timeout", True),
+    (400, "validation_error", False),
+    (401, "bad_signature", False),
+    (401, "clock_skew", False),
+    (403, "insufficient_scope", False),
+    (403, "owner_required", False),
+    (404, "not_found", False),
+    (408, None, True),
+    (409, "conflict", False),
+    (409, "idempotency_key_in_use", True),
+    (409, "idempotency_key_reused", False),
+    (409, "has_open_balance", False),
+    (409, "owner_immutable", False),
+    (409, None, False),
+    (410, "gone", False),
+    (422, "region_immutable", False),
+    (429, "rate_limited", True),
+    (429, None, True),
+    (500, "internal_error", True),
+    (502, None, True),
+    (503, "service_unavailable", True),
+    (504, None, True),
+]
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "expected"), RETRYABLE, ids=[f"{s}-{c}" for s, c, _ in RETRYABLE]
+)
+def test_is_retryable(status: int, code: str | None, expected: bool) -> None:
+    assert is_retryable(status, code) is expected
+
+
+def test_policy_constants() -> None:
+    assert (BASE_DELAY, MAX_DELAY, MAX_RETRY_AFTER) == (0.5, 8.0, 60.0)
+
+
+class CeilingRng(random.Random):
+    """An rng whose ``uniform(a, b)`` returns ``b`` and records every call."""
+
+    def __init__(self) -> None:
+        super().__init__(0)
+        self.calls: list[tuple[float, float]] = []
+
+    def uniform(self, a: float, b: float) -> float:
+        self.calls.append((a, b))
+        return b
+
+
+class NoRng(random.Random):
+    """An rng that must not be consulted."""
+
+    def uniform(self, a: float, b: float) -> float:
+        raise AssertionError("backoff consulted although Retry-After was given")
+
+
+def test_backoff_ceilings_double_from_half_a_second_up_to_eight() -> None:
+    rng = CeilingRng()
+    delays = [backoff_delay(n, rng) for n in range(11)]
+    assert delays == [0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0, 8.0, 8.0, 8.0, 8.0]
+    assert [a for a, _ in rng.calls] == [0.0] * 11
+
+
+def test_backoff_does_not_overflow_for_huge_retry_numbers() -> None:
+    assert backoff_delay(10_000, CeilingRng()) == 8.0
+
+
+@pytest.mark.parametrize("n", range(11))
+def test_backoff_stays_within_full_jitter_bounds(n: int) -> None:
+    rng = random.Random(20260512 + n)
+    ceiling = min(8.0, 0.5 * 2**n)
+    delays = [backoff_delay(n, rng) for _ in range(200)]
+    assert all(0.0 <= d <= ceiling for d in delays)
+    # Full jitter: the draws spread over the whole interval, not just near the ceiling.
+    assert min(delays) < ceiling * 0.1
+    assert max(delays) > ceiling * 0.9
+
+
+def test_backoff_is_reproducible_with_a_seeded_rng() -> None:
+    first = [backoff_delay(n, random.Random(7)) for n in range(6)]
+    second = [backoff_delay(n, random.Random(7)) for n in range(6)]
+    assert first == second
+
+
+NOW = dt.datetime(2026, 5, 12, 10, 42, 0, tzinfo=dt.UTC).timestamp()
+
+
+def _http_date(seconds_from_now: float) -> str:
+    when = dt.datetime.fromtimestamp(NOW + seconds_from_now, tz=dt.UTC)
+    return format_datetime(when, usegmt=True)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2", 2.0),
+        ("0.2", 0.2),
+        (" 1.5 ", 1.5),
+        ("0", 0.0),
+        ("60", 60.0),
+        ("59.5", 59.5),
+        ("120", 60.0),
+        ("86400", 60.0),
+    ],
+)
+def test_parse_retry_after_seconds(value: str, expected: float) -> None:
+    assert parse_retry_after(value, NOW) == expected
+
+
+def test_parse_retry_after_http_date_in_the_future() -> None:
+    assert _http_date(30) == "Tue, 12 May 2026 10:42:30 GMT"
+    assert parse_retry_after("Tue, 12 May 2026 10:42:30 GMT", NOW) == 30.0
+    assert parse_retry_after(_http_date(1), NOW) == 1.0
+
+
+def test_parse_retry_after_http_date_in_the_past_is_zero() -> None:
+    assert parse_retry_after(_http_date(-10), NOW) == 0.0
+    assert parse_retry_after("Tue, 12 May 2026 10:41:00 GMT", NOW) == 0.0
+
+
+def test_parse_retry_after_http_date_far_out_is_capped() -> None:
+    assert parse_retry_after(_http_date(300), NOW) == 60.0
+
+
+@pytest.mark.parametrize(
+    "value", [None, "", "   ", "soon", "-1", "-0.5", "nan", "NaN", "inf", "-inf", "Infinity", "1s"]
+)
+def test_parse_retry_after_unusable_is_none(value: str | None) -> None:
+    assert parse_retry_after(value, NOW) is None
+
+
+def test_retry_delay_prefers_retry_after() -> None:
+    assert retry_delay(0, 3.0, NoRng()) == 3.0
+    assert retry_delay(5, 0.25, NoRng()) == 0.25
+    assert retry_delay(3, 0.0, NoRng()) == 0.0
+
+
+def test_retry_delay_falls_back_to_backoff() -> None:
+    assert [retry_delay(n, None, CeilingRng()) for n in range(6)] == [0.5, 1, 2, 4, 8, 8]
