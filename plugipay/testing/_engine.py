@@ -1,0 +1,206 @@
+"""One request through the fake, in two steps around any injected latency.
+
+``open`` records the request and decides everything that needs no waiting: the rate limiter,
+faults, authentication, routing, scope, on-behalf-of and the idempotency claim. The transport
+then waits out any latency (``time.sleep`` or ``anyio.sleep``) while the key stays claimed, so a
+twin arriving meanwhile gets ``IDEMPOTENCY_KEY_IN_USE``. ``finish`` runs the handler under the
+store lock, stores the answer for replay, delivers events, and says whether the connection drops.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+from ._auth import authenticate
+from ._faults import Faults, RateLimiter
+from ._idempotency import Claim, IdempotencyStore
+from ._ids import IdFactory, iso_ms
+from ._routes import PLATFORM, Call, Endpoint, match_route
+from ._store import ApiKey, Store, Workspace
+from ._validate import problem, validation_error
+from ._wire import ApiError, RawRequest, RawResponse, error_response, json_response
+
+__all__ = ["Engine", "Pending"]
+
+
+@dataclass(slots=True)
+class _Ready:
+    """An authenticated, routed request waiting to run."""
+
+    endpoint: Endpoint
+    key: ApiKey
+    acting: Workspace
+    params: tuple[str, ...]
+    query: dict[str, str]
+    body: object | None
+    claim: Claim | None
+
+
+@dataclass(slots=True)
+class Pending:
+    """A request between ``open`` and ``finish``."""
+
+    request_id: str
+    delay: float
+    answer: RawResponse | None = None
+    ready: _Ready | None = None
+    drop: str = ""
+    """``"before"`` or ``"after"`` (the commit) when the connection drops, else ``""``."""
+
+
+class Engine:
+    """The fake's request pipeline over one store."""
+
+    def __init__(
+        self,
+        store: Store,
+        ids: IdFactory,
+        clock: Callable[[], float],
+        faults: Faults,
+        prefix: str,
+        max_requests: int | None = None,
+    ) -> None:
+        self.store = store
+        self.ids = ids
+        self.clock = clock
+        self.faults = faults
+        self.prefix = prefix
+        self.idempotency = IdempotencyStore()
+        self.limiter: RateLimiter | None = None
+        self.requests: deque[RawRequest] = deque(maxlen=max_requests)
+
+    def open(self, request: RawRequest) -> Pending:
+        """Everything before the wait: record, limit, faults, auth, route, claim."""
+        self.requests.append(request)
+        request_id = self.ids.new("req_")
+        limiter = self.limiter
+        if limiter is not None:
+            wait = limiter.take()
+            if wait is not None:
+                return Pending(request_id, 0.0, answer=limiter.response(wait, request_id))
+        path = request.path
+        delay, fault = self.faults.pick(request.method, path[len(self.prefix) :])
+        pending = Pending(request_id, delay)
+        if fault is not None:
+            if fault.kind == "drop_before_commit":
+                pending.drop = "before"
+            else:
+                pending.answer = fault.response(request_id)
+            return pending
+        try:
+            prepared = self._prepare(request)
+        except ApiError as error:
+            pending.answer = error_response(error, request_id)
+            return pending
+        if isinstance(prepared, RawResponse):
+            pending.answer = prepared  # an idempotent replay
+        else:
+            pending.ready = prepared
+            if self.faults.pick_after_commit(request.method, path[len(self.prefix) :]):
+                pending.drop = "after"
+        return pending
+
+    def finish(self, pending: Pending) -> RawResponse | None:
+        """Run the request; the answer, or ``None`` when the connection drops."""
+        if pending.drop == "before":
+            return None
+        ready = pending.ready
+        if ready is None:
+            answer = pending.answer
+            assert answer is not None
+        else:
+            answer = self._run(ready, pending.request_id)
+        return None if pending.drop == "after" else answer
+
+    def abandon(self, pending: Pending) -> None:
+        """Free what ``open`` claimed for a request that will never finish (cancelled)."""
+        if pending.ready is not None and pending.ready.claim is not None:
+            self.idempotency.release(pending.ready.claim)
+
+    def _prepare(self, request: RawRequest) -> _Ready | RawResponse:
+        store, headers = self.store, request.headers
+        now = self.clock()
+        # Key lookups are single dict/set reads: no lock needed around the CPU-heavy checks.
+        key, body, canonical = authenticate(
+            store, request.method, request.target, headers, request.body, now
+        )
+        found = match_route(request.path, self.prefix)
+        if found is None:
+            raise ApiError(404, "NOT_FOUND", f"No route for {request.method} {request.path}")
+        endpoints, params = found
+        endpoint = endpoints.get(request.method)
+        if endpoint is None:
+            allowed = ", ".join(endpoints)
+            raise ApiError(
+                405,
+                "METHOD_NOT_ALLOWED",
+                f"{request.method} is not allowed on {request.path}; allowed: {allowed}",
+                headers=[("allow", allowed)],
+            )
+        if endpoint.scope == PLATFORM:
+            if not key.is_platform:
+                raise ApiError(403, "INSUFFICIENT_SCOPE", "This call needs a platform-admin key")
+        elif not key.has_scope(endpoint.scope):
+            raise ApiError(403, "INSUFFICIENT_SCOPE", f"This key lacks the {endpoint.scope} scope")
+        on_behalf_of = headers.get("x-plugipay-on-behalf-of", "")
+        with store.lock:
+            acting = self._acting(key, on_behalf_of)
+        claim: Claim | None = None
+        idempotency_key = headers.get("idempotency-key") or None
+        if endpoint.idempotency == "required" and idempotency_key is None:
+            raise validation_error(
+                [problem("Idempotency-Key", "required", "The Idempotency-Key header is required")]
+            )
+        if idempotency_key is not None and endpoint.idempotency != "none":
+            fingerprint = (
+                request.method,
+                request.path,
+                on_behalf_of if key.is_platform else "",
+                hashlib.sha256(canonical).hexdigest(),
+            )
+            found_claim = self.idempotency.claim(key.key_id, idempotency_key, fingerprint, now)
+            if isinstance(found_claim, RawResponse):
+                return found_claim
+            claim = found_claim
+        query: dict[str, str] = {}
+        for name, value in parse_qsl(request.query, keep_blank_values=True):
+            query.setdefault(name, value)
+        return _Ready(endpoint, key, acting, params, query, body, claim)
+
+    def _acting(self, key: ApiKey, on_behalf_of: str) -> Workspace:
+        own = self.store.workspaces[key.workspace_id]
+        if not key.is_platform or not on_behalf_of:
+            return own
+        ws, _ = self.store.find_workspace(on_behalf_of)
+        if ws is None or ws.partner != key.partner:
+            raise ApiError(
+                404,
+                "NOT_FOUND",
+                f"No merchant workspace {on_behalf_of!r} under partner {key.partner!r}",
+            )
+        return ws
+
+    def _run(self, ready: _Ready, request_id: str) -> RawResponse:
+        store = self.store
+        now = self.clock()
+        call = Call(store, ready.key, ready.acting, ready.params, ready.query, ready.body, now)
+        try:
+            with store.lock:
+                status, data, page = ready.endpoint.handler(call)
+            meta: dict[str, object] = {"requestId": request_id, "timestamp": iso_ms(now)}
+            if page is not None:
+                meta.update(page)
+            answer = json_response(status, {"data": data, "error": None, "meta": meta}, request_id)
+        except ApiError as error:
+            answer = error_response(error, request_id)
+        except Exception as exc:  # a bug in the emulator: answer it like a server would
+            bug = ApiError(500, "INTERNAL_ERROR", f"Emulator error: {type(exc).__name__}: {exc}")
+            answer = error_response(bug, request_id)
+        if ready.claim is not None:
+            self.idempotency.complete(ready.claim, answer, now)
+        store.events.deliver_pending()
+        return answer

@@ -1,0 +1,337 @@
+"""``FakePlugipay``: a stateful Plugipay emulator with test hooks (API.md, "The emulator").
+
+One store serves the in-process transport (``fake.transport``, for ``httpx.Client`` and
+``httpx.AsyncClient``), the SDK clients made by ``fake.client()`` / ``fake.async_client()``, and
+the loopback HTTP server of ``fake.serve()``. Secrets never appear in a repr.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import deque
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from ._clock import FakeClock
+from ._engine import Engine
+from ._events import EventLog, WebhookEndpoint, WebhookTarget
+from ._faults import Faults, RateLimiter
+from ._ids import IdFactory, iso_ms
+from ._store import ApiKey, Store, Workspace, copy_customer
+from ._transport import FakeTransport
+from ._wire import RawRequest
+
+if TYPE_CHECKING:
+    from plugipay import AsyncPlugipayClient, PlugipayClient
+
+__all__ = ["FakePlugipay"]
+
+DEFAULT_BASE_URL = "http://plugipay.test"
+OWNER_EMAIL = "owner@example.com"
+
+
+class FakePlugipay:
+    """A Plugipay emulator: one workspace and one owner key to start with.
+
+    ``seed`` fixes ids, secrets and fault draws (with a frozen ``clock``, runs repeat exactly);
+    ``base_url`` may carry a path prefix, which is then part of every route and signature.
+    """
+
+    def __init__(
+        self,
+        *,
+        key_id: str | None = None,
+        secret: str | None = None,
+        seed: int | str | None = None,
+        clock: FakeClock | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        max_requests: int | None = None,
+    ) -> None:
+        self.clock = clock if clock is not None else FakeClock()
+        """The fake's clock (real time by default); move it with ``advance`` / ``set``."""
+        rng = random.Random(seed)
+        self.faults = Faults(
+            random.Random(f"faults:{seed}") if seed is not None else random.Random()
+        )
+        """Fault injection; see ``plugipay.testing._faults``."""
+        self._ids = IdFactory(rng, self.clock.time)
+        self._store = Store(self._ids, EventLog(self._ids, self.clock.time))
+        self.base_url = base_url.rstrip("/")
+        """Where ``fake.client()`` sends requests (the host is never resolved)."""
+        self._prefix = urlsplit(self.base_url).path
+        self._engine = Engine(
+            self._store, self._ids, self.clock.time, self.faults, self._prefix, max_requests
+        )
+        self.transport = FakeTransport(self._engine)
+        """The in-process httpx transport (sync and async)."""
+        self._platform_keys: dict[str, ApiKey] = {}
+        self._api_key: ApiKey | None = None
+        with self._store.lock:
+            owner = self._store.new_identity(OWNER_EMAIL)
+            self._workspace = self._store.create_workspace(
+                owner=owner, now=self.clock.time(), name="Test workspace"
+            )
+            self._key = self._store.add_key(
+                self._workspace, role="owner", key_id=key_id, secret=secret
+            )
+
+    # -- credentials ---------------------------------------------------------------------------
+
+    @property
+    def key_id(self) -> str:
+        """The default owner key's id."""
+        return self._key.key_id
+
+    @property
+    def secret(self) -> str:
+        """The default owner key's secret."""
+        return self._key.secret
+
+    @property
+    def key(self) -> ApiKey:
+        """The default owner key."""
+        return self._key
+
+    @property
+    def account_id(self) -> str:
+        """The default workspace's ``acc_`` id."""
+        return self._workspace.account_id
+
+    @property
+    def workspace_id(self) -> str:
+        """The default workspace's ``ws_`` id."""
+        return self._workspace.id
+
+    @property
+    def api_key(self) -> str:
+        """A dashboard key (``pk_test_…``) for ``Authorization: Bearer``, owner of the default
+        workspace; minted on first use."""
+        with self._store.lock:
+            if self._api_key is None:
+                self._api_key = self._store.add_key(self._workspace, role="owner", bearer=True)
+            return self._api_key.secret
+
+    def add_key(
+        self,
+        *,
+        role: str = "owner",
+        scopes: Iterable[str] | None = None,
+        workspace: str | None = None,
+        platform: str | None = None,
+        bearer: bool = False,
+    ) -> ApiKey:
+        """Mint a key for ``workspace`` (``ws_``/``acc_``/slug; default: the fake's own) with a
+        role and scopes (default: the role's usual scopes). ``platform`` makes it a
+        platform-admin key of that partner (its workspace defaults to the partner's own)."""
+        with self._store.lock:
+            if platform is not None and workspace is None:
+                ws = self._partner_workspace(platform)
+            else:
+                ws = self._find(workspace) if workspace is not None else self._workspace
+            return self._store.add_key(
+                ws, role=role, scopes=scopes, partner=platform, bearer=bearer
+            )
+
+    def revoke_key(self, key: ApiKey | str) -> None:
+        """Revoke a key (by ``ApiKey`` or key id); later calls with it get ``REVOKED_KEY``."""
+        with self._store.lock:
+            self._store.revoked.add(key.key_id if isinstance(key, ApiKey) else key)
+
+    def platform_key(self, partner: str) -> ApiKey:
+        """The platform-admin key of ``partner`` (``"storlaunch"``), minted on first use."""
+        with self._store.lock:
+            found = self._platform_keys.get(partner)
+            if found is None:
+                ws = self._partner_workspace(partner)
+                found = self._store.add_key(ws, role="owner", partner=partner)
+                self._platform_keys[partner] = found
+            return found
+
+    # -- clients -------------------------------------------------------------------------------
+
+    def _client_options(
+        self, platform: str | None, key: ApiKey | None, options: dict[str, Any]
+    ) -> dict[str, Any]:
+        if "api_key" not in options and "key_id" not in options:
+            chosen = key or (self.platform_key(platform) if platform else self._key)
+            options["key_id"] = chosen.key_id
+            options["secret"] = chosen.secret
+        options.setdefault("base_url", self.base_url)
+        options.setdefault("_clock", self.clock.time)
+        return options
+
+    def client(
+        self, *, platform: str | None = None, key: ApiKey | None = None, **options: Any
+    ) -> PlugipayClient:
+        """A ``PlugipayClient`` on the in-process transport, signed with the default owner key,
+        ``key``, or the platform-admin key of ``platform``; ``options`` go to the client."""
+        from plugipay import PlugipayClient
+
+        opts = self._client_options(platform, key, options)
+        opts.setdefault("http_client", httpx.Client(transport=self.transport))
+        return PlugipayClient(**opts)
+
+    def async_client(
+        self, *, platform: str | None = None, key: ApiKey | None = None, **options: Any
+    ) -> AsyncPlugipayClient:
+        """The ``AsyncPlugipayClient`` twin of ``client()``, on the same state."""
+        from plugipay import AsyncPlugipayClient
+
+        opts = self._client_options(platform, key, options)
+        opts.setdefault("http_client", httpx.AsyncClient(transport=self.transport))
+        return AsyncPlugipayClient(**opts)
+
+    @contextmanager
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+        """Serve this fake on a loopback HTTP port; yields its base URL (``http://127.0.0.1:…``)."""
+        from ._server import LoopbackServer
+
+        with LoopbackServer(self._engine, host, port) as server:
+            yield server.url + self._prefix
+
+    # -- inspection ----------------------------------------------------------------------------
+
+    @property
+    def customers(self) -> list[dict[str, object]]:
+        """Every customer (all workspaces) as the API returns it, oldest first."""
+        with self._store.lock:
+            return [copy_customer(c) for c in self._store.customers.values()]
+
+    @property
+    def workspaces(self) -> list[dict[str, object]]:
+        """Every workspace (archived ones too) as the API returns it, oldest first."""
+        with self._store.lock:
+            return [self._store.workspaces[k[1]].wire() for k in self._store.workspace_order]
+
+    @property
+    def events(self) -> list[dict[str, object]]:
+        """Every event recorded so far, oldest first."""
+        return list(self._store.events.events)
+
+    @property
+    def requests(self) -> deque[RawRequest]:
+        """Requests received, oldest first (the live record: ``clear()`` it to start over); only
+        the last ``max_requests`` are kept when that was given."""
+        return self._engine.requests
+
+    def members(self, workspace: str | None = None) -> list[dict[str, object]]:
+        """The members of ``workspace`` (default: the fake's own), oldest first."""
+        with self._store.lock:
+            ws = self._find(workspace) if workspace is not None else self._workspace
+            return [ws.members[k[1]].wire() for k in ws.member_order]
+
+    # -- state hooks ---------------------------------------------------------------------------
+
+    def set_balance(self, workspace: str, amount: float) -> None:
+        """Set a workspace's ledger balance; archiving refuses a non-zero one."""
+        with self._store.lock:
+            self._find(workspace).balance = amount
+
+    def accept_invite(self, workspace: str, member: str) -> dict[str, object]:
+        """Accept an invitation (member id or email), as the invitee would through SSO."""
+        store = self._store
+        with store.lock:
+            ws = self._find(workspace)
+            found = store.find_member(ws, member)
+            if found is None:
+                raise KeyError(f"no member {member!r} in {ws.id}")
+            if found.status != "active":
+                now = self.clock.time()
+                found.status = "active"
+                found.joined_at = iso_ms(now)
+                store.events.emit("workspace.member_joined", ws, found.wire(), now=now)
+            wire = found.wire()
+        store.events.deliver_pending()
+        return wire
+
+    def add_workspace(
+        self,
+        *,
+        name: str | None = None,
+        brand_name: str | None = None,
+        business_email: str | None = None,
+        region: str = "id-jakarta",
+        partner: str | None = None,
+        owner_email: str | None = None,
+    ) -> dict[str, object]:
+        """Create a workspace directly (a merchant of ``partner``, or of a new identity)."""
+        store = self._store
+        with store.lock:
+            owner = store.new_identity(
+                owner_email or f"owner+{self._ids.ulid().lower()}@example.com"
+            )
+            ws = store.create_workspace(
+                owner=owner,
+                now=self.clock.time(),
+                name=name,
+                brand_name=brand_name,
+                business_email=business_email,
+                region=region,
+                partner=partner,
+            )
+            wire = ws.wire()
+        store.events.deliver_pending()
+        return wire
+
+    def add_webhook(
+        self,
+        target: WebhookTarget | str,
+        *,
+        secret: str | None = None,
+        account_id: str | None = None,
+        types: Iterable[str] | None = None,
+    ) -> WebhookEndpoint:
+        """Deliver events to ``target`` (a callable ``(raw_body, headers)`` or a URL), signed with
+        ``secret`` (default: a new ``whsec_…``); filter by workspace or event types."""
+        endpoint = WebhookEndpoint(
+            target,
+            secret or self._ids.token("whsec_"),
+            account_id,
+            frozenset(types) if types is not None else None,
+        )
+        self._store.events.endpoints.append(endpoint)
+        return endpoint
+
+    def rate_limit(self, per_second: float | None, *, burst: float | None = None) -> None:
+        """Answer 429 with ``Retry-After`` beyond ``per_second`` requests (token bucket on the
+        fake's clock, capacity ``burst``, default ``per_second``); ``None`` turns it off."""
+        if per_second is None:
+            self._engine.limiter = None
+        else:
+            capacity = burst if burst is not None else max(per_second, 1.0)
+            self._engine.limiter = RateLimiter(per_second, capacity, self.clock.time)
+
+    @property
+    def rate_limited(self) -> int:
+        """How many requests the rate limiter answered 429."""
+        limiter = self._engine.limiter
+        return 0 if limiter is None else limiter.limited
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _find(self, ref: str) -> Workspace:
+        return self._store.resolve_workspace(ref)
+
+    def _partner_workspace(self, partner: str) -> Workspace:
+        store = self._store
+        ws = store.platform_workspaces.get(partner)
+        if ws is None:
+            owner = store.new_identity(f"platform@{partner}.example.com")
+            ws = store.create_workspace(
+                owner=owner,
+                now=self.clock.time(),
+                name=f"{partner} platform",
+                partner=partner,
+            )
+            store.platform_workspaces[partner] = ws
+        return ws
+
+    def __repr__(self) -> str:
+        return (
+            f"FakePlugipay(base_url={self.base_url!r}, key_id={self.key_id!r}, "
+            f"account_id={self.account_id!r}, customers={len(self._store.customers)})"
+        )

@@ -1,0 +1,125 @@
+"""Events (SPEC §10): the recorded envelope and signed delivery to callables and URLs."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+from collections.abc import Iterator, Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from plugipay.testing import FakePlugipay
+
+from .emulator_helpers import RawClient
+
+CUSTOMERS = "/api/v1/customers"
+
+
+def expected_header(body: bytes, secret: str, t: int) -> str:
+    digest = hmac.new(secret.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={t},v1={digest}"
+
+
+def test_customer_created_event(raw: RawClient, fake: FakePlugipay) -> None:
+    customer = raw.create_customer(name="Ada", metadata={"a": "b"})
+    event = fake.events[-1]
+    assert event == {
+        "id": event["id"],
+        "type": "plugipay.customer.created.v1",
+        "accountId": fake.account_id,
+        "workspaceId": fake.workspace_id,
+        "createdAt": "2026-05-12T10:42:00.000Z",
+        "data": {"object": customer},
+    }
+    assert str(event["id"]).startswith("evt_") and len(str(event["id"])) == 30
+    # updates emit nothing (customer.updated is not emitted by the API)
+    raw.patch(f"{CUSTOMERS}/{customer['id']}", json={"name": "B"}, idempotency_key="p")
+    assert fake.events[-1]["id"] == event["id"]
+
+
+def test_delivery_to_a_callable_is_signed(raw: RawClient, fake: FakePlugipay) -> None:
+    received: list[tuple[bytes, Mapping[str, str]]] = []
+    endpoint = fake.add_webhook(
+        lambda body, headers: received.append((body, headers)), secret="whsec_x"
+    )
+    customer = raw.create_customer(name="Ada")
+    assert len(received) == 1
+    body, headers = received[0]
+    assert json.loads(body)["data"]["object"] == customer
+    assert headers["content-type"] == "application/json"
+    assert headers["x-plugipay-signature"] == expected_header(body, "whsec_x", 1_778_582_520)
+    assert endpoint.delivered == [json.loads(body)["id"]]
+    assert "whsec_x" not in repr(endpoint)
+
+
+def test_delivery_filters_and_failures(raw: RawClient, fake: FakePlugipay) -> None:
+    only_ws: list[bytes] = []
+    fake.add_webhook(lambda b, h: only_ws.append(b), types=["workspace.updated"])
+    other_account: list[bytes] = []
+    fake.add_webhook(lambda b, h: other_account.append(b), account_id="acc_other")
+
+    def broken(body: bytes, headers: Mapping[str, str]) -> None:
+        raise RuntimeError("endpoint down")
+
+    failing = fake.add_webhook(broken)
+    raw.create_customer()
+    raw.patch(f"/api/v1/workspaces/{fake.workspace_id}", json={"name": "Renamed"})
+    assert [json.loads(b)["type"] for b in only_ws] == ["workspace.updated"]
+    assert other_account == []
+    assert [why for _, why in failing.failures] == ["RuntimeError: endpoint down"] * 2
+    assert failing.delivered == []
+
+
+def test_deliveries_pass_the_sdk_verifier(raw: RawClient, fake: FakePlugipay) -> None:
+    from plugipay import webhooks
+    from plugipay._models import Customer, Workspace
+
+    received: list[tuple[bytes, Mapping[str, str]]] = []
+    fake.add_webhook(lambda body, headers: received.append((body, headers)), secret="whsec_v")
+    customer = raw.create_customer(name="Ada")
+    raw.patch(f"/api/v1/workspaces/{fake.workspace_id}", json={"name": "Renamed"})
+    events = [webhooks.verify(b, h, "whsec_v", now=fake.clock.time()) for b, h in received]
+    assert [e.type for e in events] == ["plugipay.customer.created.v1", "workspace.updated"]
+    assert isinstance(events[0].data, Customer) and events[0].data.id == customer["id"]
+    assert isinstance(events[1].data, Workspace) and events[1].data.name == "Renamed"
+    assert events[1].previous_attributes == {"name": "Test workspace"}
+
+
+@pytest.fixture
+def receiver() -> Iterator[tuple[str, list[tuple[bytes, dict[str, str]]]]]:
+    got: list[tuple[bytes, dict[str, str]]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["content-length"]))
+            got.append((body, {k.lower(): v for k, v in self.headers.items()}))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/hooks", got
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_delivery_to_a_url(
+    raw: RawClient, fake: FakePlugipay, receiver: tuple[str, list[tuple[bytes, dict[str, str]]]]
+) -> None:
+    url, got = receiver
+    endpoint = fake.add_webhook(url, secret="whsec_url")
+    raw.create_customer(name="Ada")
+    assert len(got) == 1
+    body, headers = got[0]
+    assert headers["x-plugipay-signature"] == expected_header(body, "whsec_url", 1_778_582_520)
+    assert endpoint.delivered == [json.loads(body)["id"]]

@@ -1,0 +1,271 @@
+"""The emulator through our own SDK clients, and a strict converter over every payload it emits."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import anyio
+import anyio.lowlevel
+import pytest
+
+from plugipay import (
+    AsyncPlugipayClient,
+    AuthenticationError,
+    ConflictError,
+    GoneError,
+    NotFoundError,
+    PlugipayClient,
+    PlugipayError,
+)
+from plugipay._convert import make_converter
+from plugipay._models import (
+    Customer,
+    ManagedOnboardingState,
+    ManagedSubAccount,
+    PartnerWorkspace,
+    WebhookEvent,
+    Workspace,
+    WorkspaceMember,
+)
+from plugipay.testing import FakePlugipay
+
+from .emulator_helpers import RawClient, data_of
+
+
+async def no_sleep(seconds: float) -> None:
+    """Backoff without waiting: a checkpoint, so other tasks run."""
+    await anyio.lowlevel.checkpoint()
+
+
+def test_sync_client_round_trip(
+    plugipay_client: PlugipayClient, plugipay_fake: FakePlugipay
+) -> None:
+    plug = plugipay_client
+    made = plug.customers.create(
+        email="ada@example.com", name="Ada", external_id="u1", metadata={"a": "b"}
+    )
+    assert made.external_id == "u1" and made["email"] == "ada@example.com"
+    assert plug.customers.get(made.id).raw == plugipay_fake.customers[0]
+    updated = plug.customers.update(made.id, name="Ada L.", phone=None)
+    assert (updated.name, updated.phone) == ("Ada L.", None)
+    for i in range(5):
+        plug.customers.create(name=f"c{i}")
+    names = [c.name for c in plug.customers.list(limit=2)]
+    assert names == ["c4", "c3", "c2", "c1", "c0", "Ada L."]
+    with pytest.raises(ConflictError) as info:
+        plug.customers.create(external_id="u1")
+    assert (info.value.status, info.value.code) == (409, "conflict")
+    assert info.value.message == "externalId already exists for this account"
+    with pytest.raises(NotFoundError):
+        plug.customers.get("cus_01HXAB7K3M9N2P5QRS8TVWXY3Z")
+    found, created = plug.customers.get_or_create(external_id="u1", name="again")
+    assert (found.id, created) == (made.id, False)
+
+
+@pytest.mark.anyio
+async def test_async_fixture(
+    async_plugipay_client: AsyncPlugipayClient, plugipay_fake: FakePlugipay
+) -> None:
+    made = await async_plugipay_client.customers.create(name="async")
+    page = await async_plugipay_client.customers.list(limit=10)
+    assert [c.id for c in page.data] == [made.id]
+    assert plugipay_fake.customers[0]["name"] == "async"
+
+
+def test_workspaces_and_members_through_the_sdk(fake: FakePlugipay) -> None:
+    with fake.client() as plug:
+        ws = plug.workspaces.create(brand_name="Acme Staging", business_email="billing@acme.com")
+        assert (ws.name, ws.slug) == ("Acme Staging", "acme-staging")
+        plug.workspaces.update(ws.id, slug="acme-stg", default_currency="USD")
+        with pytest.raises(GoneError):
+            plug.workspaces.get("acme-staging")
+        assert plug.workspaces.get(str(ws.account_id)).default_currency == "USD"
+        member = plug.workspaces.invite_member(ws.id, email="bob@acme.com", role="member")
+        fake.accept_invite(str(ws.account_id), "bob@acme.com")
+        members = list(plug.workspaces.list_members(ws.id))
+        assert [(m.email, m.status) for m in members] == [
+            ("bob@acme.com", "active"),
+            ("owner@example.com", "active"),
+        ]
+        plug.workspaces.remove_member(ws.id, member.id)
+        plug.workspaces.delete(ws.id)
+        assert [w.id for w in plug.workspaces.list()] == [fake.workspace_id]
+
+
+def test_platform_client_acts_for_merchants(fake: FakePlugipay) -> None:
+    with fake.client(platform="storlaunch") as partner:
+        record = partner.admin.provision_workspace(
+            account_id="acc_01HXMERCHANT0000000000000A", partner="storlaunch", discount_rate=0.1
+        )
+        assert record.account_id == "acc_01HXMERCHANT0000000000000A"
+        merchant = partner.for_merchant("acc_01HXMERCHANT0000000000000A")
+        made = merchant.customers.create(name="merchant's")
+        assert made.account_id == "acc_01HXMERCHANT0000000000000A"
+        sub = partner.onboarding.provision_managed()
+        state = partner.for_merchant(str(sub.sub_account_id)).adapters.start_managed_onboarding(
+            email="o@m.id"
+        )
+        assert (state.state, state.provider) == ("pending", "xendit")
+        with pytest.raises(NotFoundError):
+            partner.for_merchant(fake.account_id).customers.list().data  # noqa: B018
+
+
+def test_bearer_api_key_client(fake: FakePlugipay) -> None:
+    with fake.client(api_key=fake.api_key) as plug:
+        assert plug.customers.create(name="bearer").name == "bearer"
+
+
+def test_client_signs_with_the_fake_clock(fake: FakePlugipay) -> None:
+    with fake.client() as plug:
+        fake.clock.advance(3600)
+        assert plug.customers.create(name="later").created_at is not None
+    with PlugipayClient(
+        key_id=fake.key_id,
+        secret=fake.secret,
+        base_url=fake.base_url,
+        http_client=__import__("httpx").Client(transport=fake.transport),
+        max_retries=0,
+    ) as real_clock:
+        with pytest.raises(AuthenticationError) as info:
+            real_clock.customers.list().data  # noqa: B018
+        assert info.value.code == "clock_skew"
+
+
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+def test_thousand_async_creates_survive_drops_after_commit(backend: str) -> None:
+    """Done-when: 30% of creates dropped after commit, max_retries=5, concurrency 20."""
+    fake = FakePlugipay(seed=2024)
+    fault = fake.faults.add(
+        "drop_after_commit", method="POST", path="/api/v1/customers", probability=0.3
+    )
+
+    async def main() -> list[Any]:
+        results: list[Any] = [None] * 1000
+        limiter = anyio.Semaphore(20)
+        async with fake.async_client(max_retries=5, _sleep=no_sleep, _rng=random.Random(1)) as plug:
+
+            async def create(i: int) -> None:
+                async with limiter:
+                    results[i] = await plug.customers.create(external_id=f"row-{i}")
+
+            async with anyio.create_task_group() as tg:
+                for i in range(1000):
+                    tg.start_soon(create, i)
+        return results
+
+    results = anyio.run(main, backend=backend)
+    assert len(fake.customers) == 1000
+    assert sorted(str(c["externalId"]) for c in fake.customers) == sorted(
+        f"row-{i}" for i in range(1000)
+    )
+    assert [r.external_id for r in results] == [f"row-{i}" for i in range(1000)]
+    # every create commits once; each dropped answer costs one retry, which replays
+    assert fault.matched == 1000
+    assert 250 < fault.fired < 350
+    assert len(fake.requests) == 1000 + fault.fired
+
+
+@pytest.mark.parametrize("flavour", ["sync", "async"])
+def test_sdk_against_the_loopback_server(fake: FakePlugipay, flavour: str) -> None:
+    with fake.serve() as url:
+        if flavour == "sync":
+            with PlugipayClient(
+                key_id=fake.key_id, secret=fake.secret, base_url=url, _clock=fake.clock.time
+            ) as plug:
+                for i in range(7):
+                    plug.customers.create(name=f"c{i}")
+                names = [c.name for c in plug.customers.list(limit=3)]
+        else:
+
+            async def main() -> list[str | None]:
+                async with AsyncPlugipayClient(
+                    key_id=fake.key_id, secret=fake.secret, base_url=url, _clock=fake.clock.time
+                ) as plug:
+                    for i in range(7):
+                        await plug.customers.create(name=f"c{i}")
+                    return [c.name async for c in plug.customers.list(limit=3)]
+
+            names = anyio.run(main)
+    assert names == [f"c{i}" for i in reversed(range(7))]
+
+
+def test_sdk_errors_carry_the_idempotency_key(fake: FakePlugipay) -> None:
+    fake.faults.add("status", status=503)
+    with (
+        fake.client(max_retries=1, _sleep=lambda s: None) as plug,
+        pytest.raises(PlugipayError) as info,
+    ):
+        plug.customers.create(name="x", idempotency_key="import-1")
+    assert (info.value.status, info.value.code, info.value.idempotency_key) == (
+        503,
+        "service_unavailable",
+        "import-1",
+    )
+    keys = [r.headers.get("idempotency-key") for r in fake.requests]
+    assert keys == ["import-1", "import-1"]
+
+
+def test_strict_converter_loads_every_payload(raw: RawClient, fake: FakePlugipay) -> None:
+    convert = make_converter(forbid_extra_keys=True)
+    raw.create_customer(
+        email="a@example.com",
+        name="A",
+        phone="+62",
+        externalId="e",
+        taxId="t",
+        defaultPaymentTokenId="pt_1",
+        metadata={"k": "v"},
+    )
+    raw.create_customer()
+    for customer in data_of(raw.get("/api/v1/customers")):
+        assert convert.structure(customer, Customer).raw == customer
+    ws = data_of(
+        raw.post("/api/v1/workspaces", json={"name": "W", "businessEmail": "w@example.com"})
+    )
+    raw.patch(f"/api/v1/workspaces/{ws['id']}", json={"brandName": "Brand"})
+    for workspace in data_of(raw.get("/api/v1/workspaces")) + data_of(
+        raw.get("/api/v1/workspaces?archived=true")
+    ):
+        convert.structure(workspace, Workspace)
+    invited = data_of(
+        raw.post(
+            f"/api/v1/workspaces/{ws['id']}/members",
+            json={"email": "m@example.com", "role": "admin"},
+        )
+    )
+    fake.accept_invite(ws["id"], invited["id"])
+    for member in data_of(raw.get(f"/api/v1/workspaces/{ws['id']}/members")):
+        convert.structure(member, WorkspaceMember)
+    partner_key = fake.platform_key("storlaunch")
+    partner = RawClient(fake, key_id=partner_key.key_id, secret=partner_key.secret)
+    record = data_of(
+        partner.post(
+            "/api/v1/admin/workspaces",
+            json={
+                "accountId": "acc_01HXMERCHANT0000000000000A",
+                "partner": "storlaunch",
+                "discountRate": 0.2,
+            },
+        )
+    )
+    convert.structure(record, PartnerWorkspace)
+    convert.structure(
+        data_of(partner.get("/api/v1/admin/workspaces/acc_01HXMERCHANT0000000000000A")),
+        PartnerWorkspace,
+    )
+    sub = data_of(partner.post("/api/v1/onboarding/provision-managed"))
+    assert convert.structure(sub, ManagedSubAccount).sub_account_id == sub["subAccountId"]
+    state = data_of(partner.post("/api/v1/adapters/managed/onboarding", json={"kind": "xendit"}))
+    convert.structure(state, ManagedOnboardingState)
+    raw.delete(f"/api/v1/workspaces/{ws['id']}")
+    assert {e["type"] for e in fake.events} >= {
+        "workspace.created",
+        "workspace.updated",
+        "workspace.archived",
+        "workspace.member_invited",
+        "workspace.member_joined",
+        "plugipay.customer.created.v1",
+    }
+    for event in fake.events:
+        assert convert.structure(event, WebhookEvent).raw == event
