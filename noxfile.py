@@ -9,7 +9,6 @@ nox.options.reuse_venv = "yes"
 nox.options.sessions = ["lint", "types", "codegen", "tests"]
 
 
-
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check over the whole tree."""

@@ -124,12 +124,18 @@ _LAZY: dict[str, tuple[str, str]] = {
 }
 
 
+# Public submodules, importable on attribute access too (``plugipay.webhooks.verify``).
+_SUBMODULES = frozenset({"bulk", "errors", "models", "testing", "webhooks"})
+
+
 def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
     target = _LAZY.get(name)
     if target is None:
         raise AttributeError(f"module 'plugipay' has no attribute {name!r}")
-    import importlib
-
     module_name, attr = target
     value = getattr(importlib.import_module(module_name, __name__), attr)
     globals()[name] = value

@@ -111,3 +111,12 @@ def test_all_is_complete_sorted_and_importable() -> None:
     assert plugipay.verify_webhook is plugipay.webhooks.verify
     with pytest.raises(AttributeError):
         _ = plugipay.NoSuchThing  # type: ignore[attr-defined]
+
+
+def test_public_submodules_load_on_attribute_access() -> None:
+    import subprocess
+    import sys
+
+    code = "import plugipay; print(plugipay.webhooks.verify.__name__, plugipay.bulk.run.__name__)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["verify", "run"]

@@ -1,0 +1,109 @@
+"""``python -m plugipay demo``: a green report, nothing created twice, and the same flow over HTTP."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from plugipay._demo import Progress, main
+from plugipay.testing import FakePlugipay
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(["demo", *args], out=out)
+    return code, out.getvalue()
+
+
+def test_the_demo_reports_every_check_green() -> None:
+    code, text = _run("--customers", "300", "--concurrency", "8")
+
+    assert code == 0, text
+    assert "import         300 created, 0 failed\n" in text
+    assert "re-run         300 replayed, 0 new\n" in text
+    assert "paged          300 customers, 300 distinct rows\n" in text
+    assert "webhooks       300 customer.created deliveries verified\n" in text
+    assert "[FAIL]" not in text
+    assert text.endswith("all checks hold\n")
+    # Not a terminal: plain progress lines at each quarter.
+    assert "  import      300/300 done, 0 failed\n" in text
+
+
+def test_the_demo_without_faults() -> None:
+    code, text = _run("--customers", "50", "--no-faults")
+
+    assert code == 0, text
+    assert "faults were injected" not in text
+    assert "0 retries, 0 dropped responses, 0 answered 429" in text
+
+
+def test_the_demo_runs_against_a_server_with_env_credentials(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake = FakePlugipay(seed=5)
+    fake.faults.add("drop_after_commit", method="POST", path="/api/v1/customers", times=2)
+    key = fake.platform_key("storlaunch")
+    monkeypatch.setenv("PLUGIPAY_KEY_ID", key.key_id)
+    monkeypatch.setenv("PLUGIPAY_SECRET", key.secret)
+    with fake.serve() as base_url:
+        code, text = _run("--customers", "40", "--base-url", base_url)
+
+    assert code == 0, text
+    assert f"plugipay demo on {base_url}:" in text
+    assert "2 dropped responses" in text
+    assert "webhooks       1 locally signed event verified\n" in text
+    assert sum(c["email"].startswith("customer") for c in fake.customers) == 40  # type: ignore[union-attr]
+
+
+def test_the_demo_reports_an_api_error_and_exits_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakePlugipay(seed=5)
+    monkeypatch.setenv("PLUGIPAY_KEY_ID", fake.key_id)  # an owner key, not a platform key
+    monkeypatch.setenv("PLUGIPAY_SECRET", fake.secret)
+    with fake.serve() as base_url:
+        code, text = _run("--customers", "5", "--base-url", base_url)
+
+    assert code == 1
+    assert "demo stopped: " in text
+    assert fake.secret not in text
+
+
+def test_progress_is_one_live_line_on_a_terminal() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = Terminal()
+    progress = Progress(out, "import")
+    for done in range(1, 4):
+        progress(done, 0, 3)
+
+    assert out.getvalue() == (
+        "\r  import        1/3 done, 0 failed"
+        "\r  import        2/3 done, 0 failed"
+        "\r  import        3/3 done, 0 failed\n"
+    )
+
+
+def test_python_dash_m_plugipay_demo_exits_0_with_the_defaults() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLUGIPAY_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "plugipay", "demo"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "import         2000 created, 0 failed\n" in done.stdout
+    assert "re-run         2000 replayed, 0 new\n" in done.stdout
+    assert done.stdout.endswith("all checks hold\n")

@@ -1,0 +1,187 @@
+"""Every example in ``examples/`` runs here against the emulator, so none of them rots.
+
+The examples take their client from the environment (``PLUGIPAY_BASE_URL`` and credentials), so
+each test serves a fake on loopback and points the environment at it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from io import StringIO
+from pathlib import Path
+from types import ModuleType
+
+import anyio
+import pytest
+
+from plugipay.testing import FakePlugipay
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+WEBHOOK_SECRET = "whsec_examples_test"
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakePlugipay]:
+    """A fake on loopback, with the environment the examples read pointing at it."""
+    fake = FakePlugipay(seed=11)
+    with fake.serve() as base_url:
+        monkeypatch.setenv("PLUGIPAY_BASE_URL", base_url)
+        monkeypatch.setenv("PLUGIPAY_KEY_ID", fake.key_id)
+        monkeypatch.setenv("PLUGIPAY_SECRET", fake.secret)
+        monkeypatch.setenv("PLUGIPAY_WEBHOOK_SECRET", WEBHOOK_SECRET)
+        monkeypatch.syspath_prepend(str(EXAMPLES))
+        yield fake
+
+
+def _example(name: str) -> ModuleType:
+    return importlib.import_module(name)
+
+
+def _deliveries(fake: FakePlugipay) -> list[tuple[bytes, dict[str, str]]]:
+    collected: list[tuple[bytes, dict[str, str]]] = []
+    fake.add_webhook(
+        lambda body, headers: collected.append((body, dict(headers))), secret=WEBHOOK_SECRET
+    )
+    return collected
+
+
+def test_fastapi_app(served: FakePlugipay) -> None:
+    pytest.importorskip("fastapi", reason="fastapi is not installed")
+    import httpx
+
+    deliveries = _deliveries(served)
+    app = _example("fastapi_app").app
+
+    async def scenario() -> list[httpx.Response]:
+        # The app's own lifespan opens and closes its client; httpx drives the ASGI app directly.
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+            ) as http,
+        ):
+            signup = {"email": "ada@example.com", "order_id": "o-1"}
+            first = await http.post("/signup", params=signup)
+            again = await http.post("/signup", params=signup)
+            body, headers = deliveries[0]
+            verified = await http.post("/webhooks/plugipay", content=body, headers=headers)
+            forged = await http.post("/webhooks/plugipay", content=body + b" ", headers=headers)
+            return [first, again, verified, forged]
+
+    first, again, verified, forged = anyio.run(scenario)
+
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert [c["id"] for c in served.customers] == [first.json()["customer_id"]]
+    assert verified.json() == {"received": "plugipay.customer.created.v1"}
+    assert (forged.status_code, forged.json()) == (400, {"detail": "signature_invalid"})
+
+
+def test_aiohttp_app(served: FakePlugipay) -> None:
+    pytest.importorskip("aiohttp", reason="aiohttp is not installed")
+    from aiohttp.test_utils import TestClient, TestServer
+
+    deliveries = _deliveries(served)
+    make_app = _example("aiohttp_app").make_app
+
+    async def scenario() -> tuple[int, dict[str, str], dict[str, str], int]:
+        async with TestClient(TestServer(make_app())) as http:
+            created = await http.post("/signup", data={"email": "bo@example.com", "order_id": "7"})
+            body, headers = deliveries[0]
+            verified = await http.post("/webhooks/plugipay", data=body, headers=headers)
+            forged = await http.post("/webhooks/plugipay", data=b"{}", headers=headers)
+            return created.status, await created.json(), await verified.json(), forged.status
+
+    status, created, verified, forged_status = asyncio.run(scenario())
+
+    assert status == 201
+    assert [c["id"] for c in served.customers] == [created["customer_id"]]
+    assert verified == {"received": "plugipay.customer.created.v1"}
+    assert forged_status == 400
+
+
+def test_django_view_and_import_command(served: FakePlugipay, tmp_path: Path) -> None:
+    pytest.importorskip("django", reason="django is not installed")
+    from django.core.management import call_command
+    from django.test import Client
+
+    _example("django_shop.settings").configure()
+    _example("django_shop.client").plugipay_client.cache_clear()  # a client for this test's env
+    rows = tmp_path / "rows.csv"
+    rows.write_text(
+        "id,email,name\n" + "".join(f"{n},user{n}@example.com,User {n}\n" for n in range(25)),
+        encoding="utf-8",
+    )
+    served.faults.add("drop_after_commit", method="POST", path="/api/v1/customers", times=2)
+    out = StringIO()
+    call_command("import_customers", str(rows), stdout=out)
+    call_command("import_customers", str(rows), stdout=out)  # a re-run creates nothing twice
+    customer = served.customers[0]
+    found = Client().get(f"/customers/{customer['id']}")
+    missing = Client().get("/customers/cus_missing")
+    client_module = _example("django_shop.client")
+    client_module.plugipay_client().close()
+    client_module.plugipay_client.cache_clear()
+
+    assert out.getvalue() == "imported 25 of 25 customers\n" * 2
+    assert sorted(c["externalId"] for c in served.customers) == sorted(map(str, range(25)))  # type: ignore[type-var]
+    assert found.json() == {
+        "id": customer["id"],
+        "email": customer["email"],
+        "name": customer["name"],
+    }
+    assert missing.status_code == 404
+
+
+def test_plain_script(served: FakePlugipay) -> None:
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "script.py")],
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    customer = served.customers[0]
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"created {customer['id']} (ada@example.com)\n1 customers in total\n"
+
+
+def test_the_pytest_example_passes() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_my_signup.py"],
+        cwd=EXAMPLES,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 passed" in done.stdout
+
+
+def test_examples_use_only_the_public_api_and_import_fresh() -> None:
+    for path in EXAMPLES.rglob("*.py"):
+        assert "plugipay._" not in path.read_text(encoding="utf-8"), path
+    # A fresh interpreter: no import made by the suite can paper over a missing one.
+    code = (
+        "import fastapi_app, aiohttp_app, script, test_my_signup\n"
+        "import django_shop.settings as s; s.configure()\n"
+        "import django_shop.views, django_shop.management.commands.import_customers\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=EXAMPLES,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
