@@ -53,6 +53,26 @@ _REFUSED_NAMES = {
 
 _ASYNC_NODES = (ast.AsyncFunctionDef, ast.Await, ast.AsyncFor, ast.AsyncWith)
 
+# Names that only make sense on the async side. The rule table holds just the rewrites the code
+# uses (an unused rule fails the run), so a name from this list that reaches the output means
+# the async code started using something the table doesn't rewrite yet.
+_ASYNC_ONLY_NAMES = frozenset(
+    {
+        "__aenter__",
+        "__aexit__",
+        "__aiter__",
+        "__anext__",
+        "StopAsyncIteration",
+        "aclose",
+        "aread",
+        "aiter",
+        "anext",
+        "asleep",
+        "asynccontextmanager",
+        "handle_async_request",
+    }
+)
+
 # Fields of AST nodes that hold identifiers (dotted for imports).
 _IDENTIFIER_FIELDS = ("id", "attr", "name", "asname", "arg", "module")
 
@@ -173,6 +193,8 @@ def leftovers(tree: ast.Module, source: str) -> list[str]:
         for name in _identifiers(node):
             if re.match(r"_*Async", name) and name not in ALLOWED_ASYNC_NAMES:
                 problems[f"{where}: name {name!r} keeps its Async prefix"] = None
+            elif name in _ASYNC_ONLY_NAMES:
+                problems[f"{where}: {name!r} is async-only and no rule rewrites it; add one"] = None
     return list(problems)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ._signing import SigningKey
-from ._urls import check_header_value
+from ._urls import check_header_value, check_path
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -93,7 +93,7 @@ class ClientConfig:
         values = {name: getattr(self, name) for name in _INIT_FIELDS}
         values.update(changes)
         if values["on_behalf_of"] is not None:
-            check_header_value("on_behalf_of", values["on_behalf_of"])
+            _check_on_behalf_of(values["on_behalf_of"])
         _check_max_retries(values["max_retries"])
         _check_timeout(values["timeout"])
         return ClientConfig(**values)
@@ -119,16 +119,28 @@ _INIT_FIELDS = (
 
 def _split_base_url(base_url: str) -> tuple[str, str]:
     parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("base_url must be an http(s) URL with a host")
+    if parts.username is not None or parts.password is not None:
+        # Credentials in the URL would show in reprs and make httpx replace our signature.
+        raise ValueError("base_url must not carry a user name or password")
     if parts.query or parts.fragment:
         raise ValueError("base_url must not carry a query or a fragment")
-    return f"{parts.scheme}://{parts.netloc}", parts.path.rstrip("/")
+    path = parts.path.rstrip("/")
+    if path:
+        check_path(path, "base_url path")
+    return f"{parts.scheme}://{parts.netloc}", path
 
 
 def _check_max_retries(value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError(f"max_retries must be a non-negative int, got {value!r}")
+
+
+def _check_on_behalf_of(value: object) -> None:
+    if value == "":
+        raise ValueError("on_behalf_of must not be empty; pass None to act for the key's workspace")
+    check_header_value("on_behalf_of", value)  # type: ignore[arg-type]
 
 
 def _check_timeout(value: object) -> None:
@@ -160,9 +172,14 @@ def resolve_config(
 ) -> ClientConfig:
     """Resolve the client options against the environment and validate them."""
     env = os.environ if environ is None else environ
-    api_key = _pick(api_key, env, ENV_API_KEY)
-    key_id = _pick(key_id, env, ENV_KEY_ID)
-    secret = _pick(secret, env, ENV_SECRET, ENV_SECRET_ALT)
+    if api_key and not (key_id or secret):
+        # An explicit dashboard key decides the auth mode: no signing key from the environment.
+        key_id = secret = None
+    else:
+        key_id = _pick(key_id, env, ENV_KEY_ID)
+        secret = _pick(secret, env, ENV_SECRET, ENV_SECRET_ALT)
+        if not api_key and key_id is None and secret is None:
+            api_key = _pick(None, env, ENV_API_KEY)
     # Signing is the default; an api_key alone switches to Bearer auth.
     if key_id is None and secret is None:
         if api_key is None:
@@ -184,7 +201,7 @@ def resolve_config(
         check_header_value("api_key", api_key)
     on_behalf_of = _pick(on_behalf_of, env, ENV_ON_BEHALF_OF)
     if on_behalf_of is not None:
-        check_header_value("on_behalf_of", on_behalf_of)
+        _check_on_behalf_of(on_behalf_of)
     base_url = _pick(base_url, env, ENV_BASE_URL) or DEFAULT_BASE_URL
     _check_max_retries(max_retries)
     _check_timeout(timeout)

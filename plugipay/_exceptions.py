@@ -19,7 +19,6 @@ error: messages come from the server or from fixed SDK text.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -223,16 +222,6 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
     return value
 
 
-def _numeric_retry_after(value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        seconds = float(value.strip())
-    except ValueError:
-        return None
-    return seconds if math.isfinite(seconds) and seconds >= 0 else None
-
-
 def error_from_response(
     status: int,
     body: bytes,
@@ -285,7 +274,9 @@ def error_from_response(
     }
     if cls is RateLimitError:
         if retry_after is None:
-            retry_after = _numeric_retry_after(_header(headers, "Retry-After"))
+            from ._retry import parse_retry_after
+
+            retry_after = parse_retry_after(_header(headers, "Retry-After"), None)
         return RateLimitError(message, retry_after=retry_after, **kwargs)
     if cls is PlugipayError and code is None:
         kwargs["code"] = f"http_{status}"

@@ -50,7 +50,7 @@ def js_number(value: int | float) -> str:
         raise TypeError("a bool is not a number here")
     if isinstance(value, int):
         if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
-            return str(value)
+            return int.__repr__(value)  # not str(): an IntEnum member's str() is its name
         raise ValueError(
             f"integer {value} is beyond ±(2**53 - 1) and JavaScript would round it; send it as a string"
         )
@@ -58,6 +58,7 @@ def js_number(value: int | float) -> str:
         raise ValueError(f"{value!r} cannot be sent in JSON")
     if value == 0:
         return "0"  # covers -0.0, which JavaScript writes as 0
+    value = float(value)  # a float subclass (numpy.float64) may repr differently
     if value.is_integer() and abs(value) <= MAX_SAFE_INTEGER:
         return str(int(value))
     # Beyond 2**53 JavaScript still writes the shortest round-trip digits, padded with zeros

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from ._config import ClientConfig
 from ._json import canonical_body
 from ._signing import authorization_header, sign_request
-from ._urls import check_header_value, encode_query
+from ._urls import check_header_value, check_path, encode_query
 from ._version import __version__
 
 __all__ = ["WRITE_METHODS", "PreparedRequest", "attempt_headers", "new_idempotency_key", "prepare"]
@@ -51,9 +51,9 @@ def prepare(
     method = method.upper()
     if method not in _METHODS:
         raise ValueError(f"unsupported HTTP method {method!r}")
-    if not path.startswith("/") or "?" in path or "#" in path:
-        raise ValueError(f"path must start with '/' and carry no query or fragment, got {path!r}")
-    check_header_value("path", path)
+    if "?" in path or "#" in path:
+        raise ValueError(f"path must carry no query or fragment (use query=), got {path!r}")
+    check_path(path)
     target = config.base_path + path
     if query:
         encoded = encode_query(query)

@@ -47,10 +47,10 @@ def backoff_delay(retry_number: int, rng: random.Random) -> float:
     return rng.uniform(0.0, ceiling)
 
 
-def parse_retry_after(value: str | None, now: float) -> float | None:
+def parse_retry_after(value: str | None, now: float | None) -> float | None:
     """Seconds to wait from a ``Retry-After`` value, capped at 60; ``None`` if absent or unusable.
 
-    ``now`` is the current unix time, used for the HTTP-date form.
+    ``now`` is the current unix time, needed for the HTTP-date form (``None``: seconds only).
     """
     if value is None:
         return None
@@ -60,6 +60,8 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     if _DECIMAL.fullmatch(text):
         # Plain decimal seconds only: float() alone would also take "1_000", "nan" or "-1".
         seconds = float(text)
+    elif now is None:
+        return None
     else:
         try:
             when = parsedate_to_datetime(text)

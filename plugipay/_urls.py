@@ -13,9 +13,19 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from urllib.parse import quote
 
-__all__ = ["check_header_value", "encode_query", "format_datetime", "quote_segment"]
+__all__ = [
+    "check_header_value",
+    "check_path",
+    "encode_query",
+    "format_datetime",
+    "quote_segment",
+]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# RFC 3986 path characters that every HTTP stack sends unchanged: unreserved, sub-delims, ":"
+# and "@", plus complete percent-escapes. Anything else would be re-encoded by httpx after
+# signing, and the signature would no longer match.
+_PATH_SEGMENT = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})*")
 
 
 def quote_segment(value: object, name: str = "id") -> str:
@@ -27,6 +37,26 @@ def quote_segment(value: object, name: str = "id") -> str:
     if _CONTROL.search(value):
         raise ValueError(f"{name} must not contain control characters, got {value!r}")
     return quote(value, safe="")
+
+
+def check_path(path: str, name: str = "path") -> str:
+    """Return ``path`` if it goes on the wire exactly as written; raise ``ValueError`` if not.
+
+    It must start with ``/``, hold only characters no HTTP stack re-encodes (percent-encode the
+    rest, e.g. with ``quote_segment``), and have no ``.`` or ``..`` segments.
+    """
+    if not isinstance(path, str):
+        raise TypeError(f"{name} must be a str, not {type(path).__name__}")
+    if not path.startswith("/"):
+        raise ValueError(f"{name} must start with '/', got {path!r}")
+    for segment in path[1:].split("/"):
+        if segment in (".", ".."):
+            raise ValueError(f"{name} must not have '.' or '..' segments, got {path!r}")
+        if not _PATH_SEGMENT.fullmatch(segment):
+            raise ValueError(
+                f"{name} must be percent-encoded (quote each id with quote_segment), got {path!r}"
+            )
+    return path
 
 
 def check_header_value(name: str, value: str) -> str:
@@ -56,8 +86,10 @@ def _query_value(value: object) -> str:
         return "false"
     if isinstance(value, datetime):
         return format_datetime(value)
-    if isinstance(value, int | str):
-        return str(value)
+    if isinstance(value, int):
+        return int.__repr__(value)  # an IntEnum member's own str() is its name
+    if isinstance(value, str):
+        return str.__str__(value)  # likewise for a str-based Enum member
     raise TypeError(f"query values must be str, int, bool or datetime, not {type(value).__name__}")
 
 

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
@@ -20,6 +20,7 @@ from .._concurrency import AsyncRateLimitGate, asleep
 from .._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ClientConfig, resolve_config
 from .._envelope import Envelope, decode_envelope
 from .._exceptions import (
+    InvalidResponseError,
     PlugipayError,
     PlugipayNetworkError,
     PlugipayTimeoutError,
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from .resources.workspaces import AsyncWorkspaces
 
 __all__ = ["AsyncPlugipayClient"]
+
+T = TypeVar("T")
 
 _DEBUG = 10
 _INFO = 20
@@ -242,26 +245,27 @@ class AsyncPlugipayClient:
         ``path`` is the route with ids already in it, e.g. ``/api/v1/customers/cus_…``.
         """
         pairs = list(query.items()) if isinstance(query, Mapping) else query
-        envelope = await self._request(
-            method, path, query=pairs, body=body, idempotency_key=idempotency_key
+        return await self._request(
+            method, path, _envelope_data, query=pairs, body=body, idempotency_key=idempotency_key
         )
-        return envelope.data
 
     async def _request(
         self,
         method: str,
         path: str,
+        decode: Callable[[Envelope], T],
         *,
         query: Iterable[tuple[str, object]] | None = None,
         body: Mapping[str, object] | None = None,
         idempotency_key: str | None = None,
-    ) -> Envelope:
+    ) -> T:
+        """Prepare a call and send it; ``decode`` turns the success envelope into the result."""
         prepared = prepare(
             self._config, method, path, query=query, body=body, idempotency_key=idempotency_key
         )
-        return await self._send(prepared)
+        return await self._send(prepared, decode)
 
-    async def _send(self, prepared: PreparedRequest) -> Envelope:
+    async def _send(self, prepared: PreparedRequest, decode: Callable[[Envelope], T]) -> T:
         config = self._config
         shared = self._shared
         url = httpx.URL(config.origin + prepared.target)
@@ -291,29 +295,29 @@ class AsyncPlugipayClient:
                     f"{prepared.method} {log_path} timed out ({type(exc).__name__})",
                     idempotency_key=prepared.idempotency_key,
                 )
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
+                # Connection failures, and answers lost in transit (a broken encoding, a
+                # redirect loop of the caller's client): retryable, and safe to retry.
                 error = PlugipayNetworkError(
                     f"{prepared.method} {log_path} failed: {type(exc).__name__}: {exc}",
                     idempotency_key=prepared.idempotency_key,
                 )
             else:
                 status = response.status_code
-                request_id = response.headers.get("x-request-id")
-                if logger.isEnabledFor(_DEBUG):
-                    logger.debug(
-                        "%s %s -> %d in %.1fms request_id=%s attempt=%d",
-                        prepared.method,
-                        log_path,
-                        status,
-                        (time.monotonic() - started) * 1000,
-                        request_id,
-                        attempt,
-                    )
-                if status < 400:
-                    return decode_envelope(status, response.content, request_id)
+                if 200 <= status < 300:
+                    _log_attempt(prepared.method, log_path, status, started, response, attempt)
+                    try:
+                        return decode(
+                            decode_envelope(status, response.content, _request_id(response))
+                        )
+                    except InvalidResponseError as exc:
+                        # The write may have committed: the caller needs its key to retry safely.
+                        exc.idempotency_key = prepared.idempotency_key
+                        exc.response = response
+                        raise
                 if status == 429 or status == 503:
                     retry_after = parse_retry_after(
-                        response.headers.get("retry-after"), time.time()
+                        response.headers.get("retry-after"), self._clock()
                     )
                 error = error_from_response(
                     status,
@@ -323,6 +327,13 @@ class AsyncPlugipayClient:
                     response=response,
                     retry_after=retry_after,
                 )
+            _log_attempt(
+                prepared.method, log_path, error.status or error.code, started, None, attempt
+            )
+            if isinstance(error, RateLimitError) and error.retry_after is not None:
+                # Every request of this client waits this one out together (API.md), even when
+                # this call itself has no retries left.
+                shared.gate.close_for(error.retry_after)
             if attempt > config.max_retries or not is_retryable(error.status, error.code):
                 raise error
             delay = retry_delay(attempt - 1, retry_after, self._rng)
@@ -336,10 +347,37 @@ class AsyncPlugipayClient:
                     config.max_retries + 1,
                     delay,
                 )
-            if isinstance(error, RateLimitError) and retry_after is not None:
-                # Every request of this client waits this one out together (API.md).
-                shared.gate.close_for(delay)
             await self._sleep(delay)
+
+
+def _envelope_data(envelope: Envelope) -> Any:
+    return envelope.data
+
+
+def _request_id(response: httpx.Response) -> str | None:
+    request_id: str | None = response.headers.get("x-request-id")
+    return request_id
+
+
+def _log_attempt(
+    method: str,
+    path: str,
+    outcome: int | str,
+    started: float,
+    response: httpx.Response | None,
+    attempt: int,
+) -> None:
+    """One DEBUG line per attempt: never a body, a header value or a query string."""
+    if logger.isEnabledFor(_DEBUG):
+        logger.debug(
+            "%s %s -> %s in %.1fms request_id=%s attempt=%d",
+            method,
+            path,
+            outcome,
+            (time.monotonic() - started) * 1000,
+            _request_id(response) if response is not None else None,
+            attempt,
+        )
 
 
 def _timeout_extension(timeout: object) -> dict[str, float | None]:

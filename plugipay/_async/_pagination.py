@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from .._envelope import page_info
+from .._envelope import Envelope, page_info
 from .._exceptions import InvalidResponseError
 from .._page import AsyncPageAccess, PageResult
 
@@ -73,7 +73,9 @@ class AsyncCursorPaginator(AsyncPageAccess["AsyncPage[T]", T], Generic[T]):
 
     async def _fetch(self, cursor: str | None) -> AsyncPage[T]:
         query = [*self._query, ("cursor", cursor)] if cursor is not None else self._query
-        envelope = await self._client._request("GET", self._path, query=query)
+        return await self._client._request("GET", self._path, self._page_of, query=query)
+
+    def _page_of(self, envelope: Envelope) -> AsyncPage[T]:
         items = envelope.data
         if not isinstance(items, list):
             raise InvalidResponseError("a list endpoint answered with data that isn't a list")

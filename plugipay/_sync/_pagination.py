@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from .._envelope import page_info
+from .._envelope import Envelope, page_info
 from .._exceptions import InvalidResponseError
 from .._page import PageAccess, PageResult
 
@@ -74,7 +74,9 @@ class CursorPaginator(PageAccess["Page[T]", T], Generic[T]):
 
     def _fetch(self, cursor: str | None) -> Page[T]:
         query = [*self._query, ("cursor", cursor)] if cursor is not None else self._query
-        envelope = self._client._request("GET", self._path, query=query)
+        return self._client._request("GET", self._path, self._page_of, query=query)
+
+    def _page_of(self, envelope: Envelope) -> Page[T]:
         items = envelope.data
         if not isinstance(items, list):
             raise InvalidResponseError("a list endpoint answered with data that isn't a list")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import enum
 import json
 import random
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from plugipay import (
     AuthenticationError,
     ConflictError,
     InternalServerError,
+    InvalidResponseError,
     NotFoundError,
     PlugipayClient,
     PlugipayNetworkError,
@@ -326,3 +328,122 @@ def test_sign_request_matches_vector_for_sanity() -> None:
         sign_request(SECRET, "POST", "/api/v1/customers", "1778582520", body.encode(), "idem_u")
         == "9bc5e528e61aec0c0f041143f8f8e49ae5a406753813c8637d82d68714c5186d"
     )
+
+
+def test_a_redirect_is_an_error_not_a_silent_success(
+    server: respx.MockRouter, plug: PlugipayClient
+) -> None:
+    route = server.delete("/api/v1/workspaces/ws_1").mock(
+        return_value=httpx.Response(301, headers={"Location": "https://elsewhere.test/"})
+    )
+    with pytest.raises(InvalidResponseError) as info:
+        plug.request("DELETE", "/api/v1/workspaces/ws_1", idempotency_key="del-1")
+    assert info.value.status == 301
+    assert info.value.idempotency_key == "del-1"
+    assert route.call_count == 1
+
+
+# httpx leaves its own body iterator unclosed when decoding fails; trio reports that at GC.
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_body_that_cannot_be_decoded_is_retried_as_a_network_error(
+    server: respx.MockRouter, plug: PlugipayClient
+) -> None:
+    route = server.post("/api/v1/customers").mock(
+        side_effect=[
+            httpx.Response(
+                200, stream=httpx.ByteStream(b"not gzip"), headers={"Content-Encoding": "gzip"}
+            ),
+            envelope({"id": "cus_1"}),
+        ]
+    )
+    assert plug.request("POST", "/api/v1/customers", body={"a": "b"}) == {"id": "cus_1"}
+    keys = {call.request.headers["idempotency-key"] for call in route.calls}
+    assert route.call_count == 2
+    assert len(keys) == 1
+
+
+def test_an_html_success_page_on_a_write_carries_the_idempotency_key(
+    server: respx.MockRouter, plug: PlugipayClient
+) -> None:
+    server.post("/api/v1/customers").mock(return_value=httpx.Response(200, text="<html>hi</html>"))
+    with pytest.raises(InvalidResponseError) as info:
+        plug.customers.create(email="a@example.com", idempotency_key="import-9")
+    assert info.value.idempotency_key == "import-9"
+    assert info.value.status == 200
+
+
+def test_a_429_without_retries_left_still_closes_the_client_wide_gate(
+    server: respx.MockRouter, plug: PlugipayClient
+) -> None:
+    server.get("/api/v1/customers").mock(
+        return_value=error(429, "RATE_LIMITED", **{"Retry-After": "1.5"})
+    )
+    with pytest.raises(RateLimitError):
+        plug.with_options(max_retries=0).request("GET", "/api/v1/customers")
+    assert plug._shared.gate.reopens_at is not None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/customers/cus 1",
+        "/api/v1/customers/../workspaces",
+        "/api/v1/customers/./x",
+        "/api/v1/customers/zoë",
+        "api/v1/customers",
+        "/api/v1/customers?limit=1",
+    ],
+)
+def test_request_paths_that_would_be_re_encoded_are_refused(
+    server: respx.MockRouter, plug: PlugipayClient, path: str
+) -> None:
+    with pytest.raises(ValueError, match="path"):
+        plug.request("GET", path)
+    assert server.calls.call_count == 0
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "https://user:hunter2@api.plugipay.test",
+        "https://api.plugipay.test/pre fix",
+        "https://api.plugipay.test/a/../b",
+        "ftp://api.plugipay.test",
+    ],
+)
+def test_unusable_base_urls_are_refused_without_echoing_credentials(base_url: str) -> None:
+    with pytest.raises(ValueError, match="base_url") as info:
+        PlugipayClient(key_id=KEY_ID, secret=SECRET, base_url=base_url)
+    assert "hunter2" not in str(info.value)
+
+
+def test_an_empty_on_behalf_of_is_refused(plug: PlugipayClient) -> None:
+    with pytest.raises(ValueError, match="on_behalf_of"):
+        plug.with_options(on_behalf_of="")
+
+
+def test_enum_values_go_out_as_their_values(server: respx.MockRouter, plug: PlugipayClient) -> None:
+    class Mode(str, enum.Enum):  # noqa: UP042 (a str mixin, whose str() is the name)
+        LIVE = "live"
+
+    class Size(enum.IntEnum):
+        TEN = 10
+
+    route = server.route().mock(return_value=envelope([]))
+    plug.request("GET", "/api/v1/workspaces", query=[("mode", Mode.LIVE), ("limit", Size.TEN)])
+    plug.request("POST", "/api/v1/customers", body={"n": Size.TEN, "m": Mode.LIVE})
+    get, post = (call.request for call in route.calls)
+    assert get.url.raw_path == b"/api/v1/workspaces?mode=live&limit=10"
+    assert post.content == b'{"n":10,"m":"live"}'
+
+
+def test_an_explicit_api_key_is_not_overridden_by_environment_signing_keys(
+    monkeypatch: pytest.MonkeyPatch, server: respx.MockRouter
+) -> None:
+    monkeypatch.setenv("PLUGIPAY_KEY_ID", "ak_env")
+    monkeypatch.setenv("PLUGIPAY_SECRET", "sk_env")
+    route = server.get("/api/v1/customers").mock(return_value=envelope([]))
+    with PlugipayClient(api_key="pk_test_explicit", base_url=BASE_URL) as plug:
+        plug.request("GET", "/api/v1/customers")
+    assert route.calls.last.request.headers["authorization"] == "Bearer pk_test_explicit"

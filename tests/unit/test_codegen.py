@@ -609,3 +609,22 @@ def test_real_repository_is_in_sync(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_async_only_names_without_a_rule_fail_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = (
+        "class AsyncStream:\n"
+        "    async def __anext__(self) -> bytes:\n"
+        "        raise StopAsyncIteration\n"
+        "\n"
+        "    async def body(self, response: object) -> object:\n"
+        "        return await response.aread()\n"
+    )
+    root = make_tree(tmp_path, {"plugipay/_async/stream.py": source})
+    assert gen.main([], root=root, check_unused=False) == 1
+    err = capsys.readouterr().err
+    assert "'__anext__' is async-only and no rule rewrites it" in err
+    assert "'StopAsyncIteration' is async-only and no rule rewrites it" in err
+    assert "'aread' is async-only and no rule rewrites it" in err

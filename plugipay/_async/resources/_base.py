@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..._convert import structure, structure_many
+from ..._envelope import Envelope
 from ..._exceptions import InvalidResponseError
 from .._pagination import AsyncCursorPaginator
 
@@ -35,22 +36,30 @@ class AsyncResource:
         body: Mapping[str, object] | None = None,
         idempotency_key: str | None = None,
     ) -> M:
-        envelope = await self._client._request(
-            method, path, query=query, body=body, idempotency_key=idempotency_key
+        def decode(envelope: Envelope) -> M:
+            if not isinstance(envelope.data, dict):
+                raise InvalidResponseError(
+                    f"{method} {path} answered without the object it should return"
+                )
+            return structure(envelope.data, cls)
+
+        return await self._client._request(
+            method, path, decode, query=query, body=body, idempotency_key=idempotency_key
         )
-        if not isinstance(envelope.data, dict):
-            raise InvalidResponseError(
-                f"{method} {path} answered without the object it should return"
-            )
-        return structure(envelope.data, cls)
 
     async def _call_no_content(
         self, method: str, path: str, *, idempotency_key: str | None = None
     ) -> None:
-        await self._client._request(method, path, idempotency_key=idempotency_key)
+        await self._client._request(method, path, _nothing, idempotency_key=idempotency_key)
 
     def _paginate(
         self, cls: type[M], path: str, query: list[tuple[str, object]], cursor: str | None
     ) -> AsyncCursorPaginator[M]:
-        decode: Callable[[list[Any]], list[M]] = lambda items: structure_many(items, cls)  # noqa: E731
+        def decode(items: list[Any]) -> list[M]:
+            return structure_many(items, cls)
+
         return AsyncCursorPaginator(self._client, path, query, decode, cursor=cursor)
+
+
+def _nothing(envelope: Envelope) -> None:
+    """A 204 (or any success) whose body the call doesn't return."""

@@ -105,7 +105,7 @@ class Customers(Resource):
             items = [expand] if isinstance(expand, str) else list(expand)
             for item in items:
                 check_choice("expand", item, EXPANDABLE)
-            expand_value = ",".join(items)
+            expand_value = ",".join(items) or None
         return self._call(Customer, "GET", path, query=[("expand", expand_value)])
 
     retrieve = get

@@ -35,6 +35,8 @@ def _member_path(workspace_id: str, member_id: str) -> str:
 
 
 def _check_role(role: object) -> None:
+    if not isinstance(role, str):
+        raise TypeError(f"role must be a str, not {type(role).__name__}")
     if role == "owner":
         raise ValueError("role cannot be 'owner': ownership moves by transfer in the portal")
     check_choice("role", role, MEMBER_ROLES)
