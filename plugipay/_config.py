@@ -118,6 +118,8 @@ _INIT_FIELDS = (
 
 
 def _split_base_url(base_url: str) -> tuple[str, str]:
+    # urlsplit silently drops CR, LF and tabs, which would change where requests go.
+    check_header_value("base_url", base_url)
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError("base_url must be an http(s) URL with a host")

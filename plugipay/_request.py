@@ -13,7 +13,8 @@ from typing import NamedTuple
 from ._config import ClientConfig
 from ._json import canonical_body
 from ._signing import authorization_header, sign_request
-from ._urls import check_header_value, check_path, encode_query
+from ._urls import check_path, encode_query
+from ._validation import check_idempotency_key
 from ._version import __version__
 
 __all__ = ["WRITE_METHODS", "PreparedRequest", "attempt_headers", "new_idempotency_key", "prepare"]
@@ -61,9 +62,7 @@ def prepare(
             target = f"{target}?{encoded}"
     content = canonical_body(body)
     if idempotency_key is not None:
-        check_header_value("idempotency_key", idempotency_key)
-        if not idempotency_key:
-            raise ValueError("idempotency_key must not be empty")
+        check_idempotency_key(idempotency_key)
     elif method in WRITE_METHODS:
         idempotency_key = new_idempotency_key()
     return PreparedRequest(method, target, content, idempotency_key)

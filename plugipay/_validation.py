@@ -18,6 +18,7 @@ __all__ = [
     "check_choice",
     "check_created_after",
     "check_cursor",
+    "check_idempotency_key",
     "check_limit",
     "check_metadata",
     "check_payment_token",
@@ -70,6 +71,17 @@ def check_cursor(value: object) -> None:
     if not value:
         raise ValueError("cursor must not be empty")
     check_header_value("cursor", value)
+
+
+def check_idempotency_key(value: object) -> None:
+    """A caller's idempotency key: a non-empty, header-safe string (``None``: the SDK makes one)."""
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise TypeError(f"idempotency_key must be a str, not {type(value).__name__}")
+    if not value:
+        raise ValueError("idempotency_key must not be empty")
+    check_header_value("idempotency_key", value)
 
 
 def check_created_after(value: object) -> None:

@@ -24,7 +24,17 @@ class _Handler(BaseHTTPRequestHandler):
     """Turns one HTTP request into a ``RawRequest`` for the engine and writes its answer."""
 
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle on, every keep-alive answer would stall
+    # on the peer's delayed ACK (about 40 ms).
+    disable_nagle_algorithm = True
     server: _Server
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):
+            # The client went away (a cancelled call, a closed pool): nothing to answer.
+            self.close_connection = True
 
     def _serve(self) -> None:
         length = self.headers.get("content-length")

@@ -30,8 +30,11 @@ def customer(i: int) -> dict[str, object]:
     }
 
 
-def live_pages() -> int:
-    return sum(1 for obj in gc.get_objects() if type(obj) is AsyncPage)
+def live_pages(paginator: object) -> int:
+    """Pages of ``paginator`` still alive (other tests' garbage doesn't count)."""
+    return sum(
+        1 for obj in gc.get_objects() if type(obj) is AsyncPage and obj._paginator is paginator
+    )
 
 
 class PagedServer:
@@ -41,11 +44,12 @@ class PagedServer:
         self.shape = shape
         self.fetches = 0
         self.pages_alive_at_fetch: list[int] = []
+        self.watched: object = None
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.fetches += 1
-        if self.fetches > 1:
-            self.pages_alive_at_fetch.append(live_pages())
+        if self.fetches > 1 and self.watched is not None:
+            self.pages_alive_at_fetch.append(live_pages(self.watched))
         query = parse_qs(urlsplit(str(request.url)).query)
         start = int(query["cursor"][0].removeprefix("cur_")) if "cursor" in query else 0
         limit = int(query["limit"][0])
@@ -89,8 +93,10 @@ async def test_ten_thousand_customers_each_exactly_once_in_order_one_page_held(
 ) -> None:
     paged = PagedServer(shape)
     server.get("/api/v1/customers").mock(side_effect=paged)
+    paginator = plug.customers.list(limit=PER_PAGE)
+    paged.watched = paginator
     ids = []
-    async for c in plug.customers.list(limit=PER_PAGE):
+    async for c in paginator:
         ids.append(c.id)
     assert ids == [f"cus_{i:026d}" for i in range(TOTAL)]
     assert paged.fetches == TOTAL // PER_PAGE

@@ -15,6 +15,7 @@ from ..._validation import (
     check_choice,
     check_created_after,
     check_cursor,
+    check_idempotency_key,
     check_limit,
     check_metadata,
     check_payment_token,
@@ -194,6 +195,7 @@ class AsyncCustomers(AsyncResource):
 
     async def archive(self, customer_id: str, *, idempotency_key: str | None = None) -> Customer:
         """Mark the customer archived (``metadata["archived"] = "true"``), keeping other keys."""
+        check_idempotency_key(idempotency_key)  # before the read, so a bad key sends nothing
         current = await self.get(customer_id)
         metadata = dict(current.metadata or {})
         metadata["archived"] = "true"

@@ -16,6 +16,7 @@ from ..._validation import (
     check_choice,
     check_created_after,
     check_cursor,
+    check_idempotency_key,
     check_limit,
     check_metadata,
     check_payment_token,
@@ -195,6 +196,7 @@ class Customers(Resource):
 
     def archive(self, customer_id: str, *, idempotency_key: str | None = None) -> Customer:
         """Mark the customer archived (``metadata["archived"] = "true"``), keeping other keys."""
+        check_idempotency_key(idempotency_key)  # before the read, so a bad key sends nothing
         current = self.get(customer_id)
         metadata = dict(current.metadata or {})
         metadata["archived"] = "true"

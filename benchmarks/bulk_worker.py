@@ -1,0 +1,78 @@
+"""Bulk create throughput against the emulator's loopback server, in its own process.
+
+``python bulk_worker.py MODE BASE_URL KEY_ID SECRET CREATES CONCURRENCY`` makes ``CREATES``
+customers with the async client (MODE ``async``: that many tasks at a time on one anyio task
+group) or the sync client (MODE ``sync``: a thread pool of that size) and prints JSON with the
+wall time and creates per second. Every call must succeed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import anyio
+import httpx
+
+from plugipay import AsyncPlugipayClient, PlugipayClient
+
+
+def _limits(concurrency: int) -> httpx.Limits:
+    # One connection per worker: the pool never queues, so we measure the client, not waits.
+    return httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+
+
+async def run_async(base: str, key_id: str, secret: str, creates: int, concurrency: int) -> float:
+    """Seconds to make ``creates`` customers, ``concurrency`` at a time."""
+    http = httpx.AsyncClient(limits=_limits(concurrency))
+    async with (
+        http,
+        AsyncPlugipayClient(key_id=key_id, secret=secret, base_url=base, http_client=http) as plug,
+    ):
+        await plug.customers.create(email="warmup@example.com")
+        limiter = anyio.CapacityLimiter(concurrency)
+
+        async def one(i: int) -> None:
+            async with limiter:
+                await plug.customers.create(email=f"a{concurrency}-{i}@example.com")
+
+        started = time.perf_counter()
+        async with anyio.create_task_group() as tg:
+            for i in range(creates):
+                tg.start_soon(one, i)
+        return time.perf_counter() - started
+
+
+def run_sync(base: str, key_id: str, secret: str, creates: int, concurrency: int) -> float:
+    """Seconds to make ``creates`` customers on a thread pool of ``concurrency``."""
+    http = httpx.Client(limits=_limits(concurrency))
+    with (
+        http,
+        PlugipayClient(key_id=key_id, secret=secret, base_url=base, http_client=http) as plug,
+    ):
+        plug.customers.create(email="warmup@example.com")
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            for _ in pool.map(
+                lambda i: plug.customers.create(email=f"s{concurrency}-{i}@example.com"),
+                range(creates),
+            ):
+                pass
+        return time.perf_counter() - started
+
+
+def main() -> None:
+    """Print ``{"seconds": …, "per_second": …}``."""
+    mode, base, key_id, secret = sys.argv[1:5]
+    creates, concurrency = int(sys.argv[5]), int(sys.argv[6])
+    if mode == "async":
+        seconds = anyio.run(run_async, base, key_id, secret, creates, concurrency)
+    else:
+        seconds = run_sync(base, key_id, secret, creates, concurrency)
+    print(json.dumps({"seconds": seconds, "per_second": creates / seconds}))
+
+
+if __name__ == "__main__":
+    main()

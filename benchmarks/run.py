@@ -1,0 +1,385 @@
+"""Benchmarks against the field (``nox -s bench``): prints one table and updates RESULTS.md.
+
+Phases, each bounded to seconds and talking only to 127.0.0.1:
+
+1. per-call CPU (``time.process_time``) of sequential calls against a fixed-response server in
+   its own process; each client runs in its own subprocess (forjio-plugipay 0.6.0, which also
+   imports as ``plugipay``, in its own venv under ``benchmarks/_venvs``), rounds interleaved so
+   every ratio is measured side by side; medians over rounds;
+2. ``python -X importtime`` of ``import plugipay`` against ``import httpx`` and forjio-plugipay;
+3. bulk creates against the emulator's loopback server, async and sync, concurrency 1/8/32/64;
+4. peak memory while paging 100,000 customers from the in-process emulator.
+
+``--quick`` shrinks every phase (for a smoke run); RESULTS.md is only rewritten by a full run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+VENVS = HERE / "_venvs"
+VENVS.mkdir(exist_ok=True)
+FORJIO = "forjio-plugipay==0.6.0"
+FORJIO_VENV = VENVS / "forjio-plugipay-0.6.0"
+RESULTS = HERE / "RESULTS.md"
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+OPS = ("get", "create", "list20")
+CONCURRENCY = (1, 8, 32, 64)
+
+
+def _python_in(venv: Path) -> Path:
+    return venv / "bin" / "python"
+
+
+def ensure_forjio() -> Path | None:
+    """forjio-plugipay 0.6.0 in its own venv; ``None`` when PyPI can't provide it."""
+    python = _python_in(FORJIO_VENV)
+    if python.exists():
+        return python
+    print(f"creating {FORJIO_VENV.relative_to(HERE.parent)} with {FORJIO} …", flush=True)
+    try:
+        subprocess.run([sys.executable, "-m", "venv", str(FORJIO_VENV)], check=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", FORJIO],
+            check=True,
+            timeout=300,
+        )
+    except (subprocess.SubprocessError, OSError) as exc:
+        print(f"forjio-plugipay unavailable ({exc}); its rows are dropped", flush=True)
+        return None
+    return python
+
+
+@contextmanager
+def server(*command: str) -> Iterator[list[str]]:
+    """Run a server script; yields the lines it prints first; stops it by closing stdin."""
+    proc = subprocess.Popen(
+        [sys.executable, *command],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=HERE,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        first = proc.stdout.readline().strip()
+        if not first:
+            raise RuntimeError(f"{command[0]} did not start")
+        lines = [first]
+        if "emulator" in command[0]:
+            lines += [proc.stdout.readline().strip(), proc.stdout.readline().strip()]
+        yield lines
+    finally:
+        proc.stdin.close()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _json_of(command: Sequence[str], timeout: float) -> dict[str, float]:
+    out = subprocess.run(
+        list(command), check=True, capture_output=True, text=True, timeout=timeout, cwd=HERE
+    )
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+# -- phase 1: per-call CPU ------------------------------------------------------------------------
+
+
+def cpu_phase(forjio: Path | None, rounds: int, calls: int) -> dict[str, dict[str, float]]:
+    """Median CPU µs per call for each client and operation."""
+    clients: list[tuple[str, str]] = [
+        ("raw_httpx", sys.executable),
+        ("sync", sys.executable),
+        ("async", sys.executable),
+        ("raw_async", sys.executable),
+    ]
+    if forjio is not None:
+        clients.append(("forjio", str(forjio)))
+    samples: dict[str, dict[str, list[float]]] = {c: {op: [] for op in OPS} for c, _ in clients}
+    with server("fixed_server.py") as (url,):
+        for r in range(rounds):
+            # Rotate the order so no client always runs first (cache, frequency effects).
+            order = clients[r % len(clients) :] + clients[: r % len(clients)]
+            for name, python in order:
+                result = _json_of([python, "cpu_worker.py", name, url, str(calls)], timeout=300)
+                for op in OPS:
+                    samples[name][op].append(result[op])
+            print(f"  cpu round {r + 1}/{rounds} done", flush=True)
+    return {
+        name: {op: statistics.median(values) for op, values in per_op.items()}
+        for name, per_op in samples.items()
+    }
+
+
+# -- phase 2: import time -------------------------------------------------------------------------
+
+_IMPORTTIME = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)")
+
+
+def import_us(python: str, statement: str) -> int:
+    """Cumulative µs of every top-level import ``statement`` makes (``-X importtime``).
+
+    Startup imports (up to and including ``site``) are left out. Runs in a scratch directory
+    so ``-c`` never picks up this checkout's ``plugipay`` instead of the venv's.
+    """
+    out = subprocess.run(
+        [python, "-X", "importtime", "-c", statement],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=VENVS,
+    )
+    total = 0
+    started = False
+    for line in out.stderr.splitlines():
+        match = _IMPORTTIME.match(line)
+        if not match or len(match.group(3)) != 1:
+            continue
+        if started:
+            total += int(match.group(2))
+        elif match.group(4) == "site":
+            started = True
+    if not total:
+        raise RuntimeError(f"no importtime lines for {statement!r}")
+    return total
+
+
+IMPORT_ROWS = (
+    ("httpx", "import httpx"),
+    ("plugipay", "import plugipay"),
+    ("plugipay_client", "from plugipay import PlugipayClient, AsyncPlugipayClient"),
+    ("forjio", "import plugipay"),
+)
+
+
+def import_phase(forjio: Path | None, runs: int) -> dict[str, float]:
+    """Median import µs of each row of ``IMPORT_ROWS``; interleaved runs."""
+    rows = [
+        (name, str(forjio) if name == "forjio" else sys.executable, statement)
+        for name, statement in IMPORT_ROWS
+        if name != "forjio" or forjio is not None
+    ]
+    samples: dict[str, list[int]] = {name: [] for name, _, _ in rows}
+    for _ in range(runs):
+        for name, python, statement in rows:
+            samples[name].append(import_us(python, statement))
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+# -- phase 3: bulk --------------------------------------------------------------------------------
+
+
+def bulk_phase(creates: int, stock_creates: int) -> dict[str, float]:
+    """Creates per second: ``async@N`` / ``sync@N``, plus the stock emulator server at 1."""
+    results: dict[str, float] = {}
+    with server("emulator_server.py", "--nodelay") as (url, key_id, secret):
+        for mode in ("async", "sync"):
+            for n in CONCURRENCY:
+                command = [sys.executable, "bulk_worker.py", mode, url, key_id, secret]
+                out = _json_of([*command, str(creates), str(n)], timeout=600)
+                results[f"{mode}@{n}"] = out["per_second"]
+                print(f"  bulk {mode}@{n}: {out['per_second']:.0f}/s", flush=True)
+    with server("emulator_server.py") as (url, key_id, secret):
+        command = [sys.executable, "bulk_worker.py", "async", url, key_id, secret]
+        out = _json_of([*command, str(stock_creates), "1"], timeout=600)
+        results["stock@1"] = out["per_second"]
+    return results
+
+
+# -- phase 4: paging memory -----------------------------------------------------------------------
+
+
+def paging_phase(count: int) -> dict[str, float]:
+    """Peak MiB while paging ``count`` customers, and for a plain list of them."""
+    return _json_of([sys.executable, "paging_memory.py", str(count)], timeout=600)
+
+
+# -- report ---------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    """One line: CPU model, cores, Python, OS."""
+    model = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{model}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )
+
+
+def _mark(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def report(
+    cpu: dict[str, dict[str, float]],
+    imports: dict[str, float],
+    bulk: dict[str, float],
+    paging: dict[str, float],
+    settings: str,
+) -> str:
+    """The Markdown tables (also printed)."""
+    lines = [
+        f"Machine: {machine()}. Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
+        f"{settings}.",
+        "",
+        "**Per-call client CPU** (µs per call, median over rounds; ratio vs the row's floor)",
+        "",
+        "| client | GET one | POST create | list 20 → models | floor |",
+        "|---|---:|---:|---:|---|",
+    ]
+    floors = {
+        "raw_httpx": "raw_httpx",
+        "sync": "raw_httpx",
+        "forjio": "raw_httpx",
+        "raw_async": "raw_async",
+        "async": "raw_async",
+    }
+    labels = {
+        "raw_httpx": "raw httpx.Client, hand-signed + json.loads",
+        "sync": "plugipay PlugipayClient",
+        "forjio": "forjio-plugipay 0.6.0",
+        "raw_async": "raw httpx.AsyncClient, hand-signed + json.loads",
+        "async": "plugipay AsyncPlugipayClient",
+    }
+    for name in ("raw_httpx", "sync", "forjio", "raw_async", "async"):
+        if name not in cpu:
+            lines.append(f"| {labels[name]} | n/a | n/a | n/a | not installable |")
+            continue
+        floor = cpu[floors[name]]
+        cells = [f"{cpu[name][op]:.0f} ({cpu[name][op] / floor[op]:.2f}×)" for op in OPS]
+        lines.append(f"| {labels[name]} | {' | '.join(cells)} | {floors[name]} |")
+    lines += ["", "**Import time** (`python -X importtime`, cumulative µs, median)", ""]
+    lines += ["| import | µs | vs httpx |", "|---|---:|---:|"]
+    for name, label in (
+        ("httpx", "import httpx"),
+        ("plugipay", "import plugipay (lazy: httpx not loaded yet)"),
+        ("plugipay_client", "from plugipay import PlugipayClient, AsyncPlugipayClient"),
+        ("forjio", "import plugipay (forjio-plugipay 0.6.0)"),
+    ):
+        if name in imports:
+            ratio = imports[name] / imports["httpx"]
+            lines.append(f"| {label} | {imports[name]:.0f} | {ratio:.2f}× |")
+    lines += ["", "**Bulk creates** against the emulator's loopback server (creates/s)", ""]
+    lines += ["| client | " + " | ".join(f"c={n}" for n in CONCURRENCY) + " |"]
+    lines += ["|---|" + "---:|" * len(CONCURRENCY)]
+    for mode, label in (("async", "async, task group"), ("sync", "sync, thread pool")):
+        base = bulk[f"{mode}@1"]
+        cells = [
+            f"{bulk[f'{mode}@{n}']:.0f} ({bulk[f'{mode}@{n}'] / base:.2f}×)" for n in CONCURRENCY
+        ]
+        lines.append(f"| {label} | {' | '.join(cells)} |")
+    lines.append(f"| async, stock emulator server (no TCP_NODELAY) | {bulk['stock@1']:.0f} | | | |")
+    lines += [
+        "",
+        f"**Paging memory**: {paging['customers']:.0f} customers, pages of 100: peak growth "
+        f"{paging['paging_peak_mib']:.2f} MiB while iterating ({paging['seconds']:.1f} s); "
+        f"a plain list of the same customers: {paging['list_peak_mib']:.1f} MiB.",
+        "",
+        "**Targets**",
+        "",
+        "| target | measured | |",
+        "|---|---|---|",
+    ]
+    raw, raw_async = cpu["raw_httpx"], cpu["raw_async"]
+    sync_ratio = max(cpu["sync"][op] / raw[op] for op in ("get", "create"))
+    lines.append(
+        f"| sync CPU/call ≤ 1.10 × raw httpx (GET, POST) | {sync_ratio:.2f}× (worst) "
+        f"| {_mark(sync_ratio <= 1.10)} |"
+    )
+    if "forjio" in cpu:
+        worst = max(cpu["sync"][op] / cpu["forjio"][op] for op in ("get", "create"))
+        forjio_ratio = max(cpu["forjio"][op] / raw[op] for op in ("get", "create"))
+        lines.append(
+            f"| sync ≤ forjio-plugipay (forjio: {forjio_ratio:.2f}× raw) | "
+            f"{worst:.2f}× forjio (worst) | {_mark(worst <= 1.0)} |"
+        )
+    async_ratio = max(cpu["async"][op] / raw_async[op] for op in ("get", "create"))
+    lines.append(
+        f"| async CPU/call ≤ 1.10 × raw httpx.AsyncClient | {async_ratio:.2f}× (worst) "
+        f"| {_mark(async_ratio <= 1.10)} |"
+    )
+    import_ratio = imports["plugipay"] / imports["httpx"]
+    client_ratio = imports["plugipay_client"] / imports["httpx"]
+    lines.append(
+        f"| import plugipay ≤ 1.25 × import httpx | {import_ratio:.2f}× bare, "
+        f"{client_ratio:.2f}× with the clients | {_mark(client_ratio <= 1.25)} |"
+    )
+    page_ratio = cpu["sync"]["list20"] / raw["list20"]
+    lines.append(
+        f"| list page of 20 → models ≤ 1.15 × raw httpx + json.loads | {page_ratio:.2f}× sync, "
+        f"{cpu['async']['list20'] / raw_async['list20']:.2f}× async | {_mark(page_ratio <= 1.15)} |"
+    )
+    lines.append(
+        f"| paging 100,000: peak growth < 10 MiB | {paging['paging_peak_mib']:.2f} MiB "
+        f"| {_mark(paging['paging_peak_mib'] < 10)} |"
+    )
+    bulk_ratio = bulk["async@32"] / bulk["async@1"]
+    lines.append(
+        f"| async bulk c=32 ≥ 3 × sequential | {bulk_ratio:.2f}× | {_mark(bulk_ratio >= 3)} |"
+    )
+    return "\n".join(lines)
+
+
+def write_results(table: str) -> None:
+    """Replace the generated block of RESULTS.md, keeping the hand-written analysis."""
+    text = RESULTS.read_text() if RESULTS.exists() else f"# Benchmark results\n\n{START}\n{END}\n"
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    RESULTS.write_text(f"{head}{START}\n{table}\n{END}{tail}")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run every phase, print the table, update RESULTS.md (full runs only)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small counts: a smoke run")
+    args = parser.parse_args(argv)
+    rounds, calls, imports_n, creates, stock, customers = (
+        (2, 200, 3, 300, 20, 10_000) if args.quick else (5, 1000, 9, 5000, 100, 100_000)
+    )
+    settings = (
+        f"CPU: {rounds} rounds × {calls} calls per op after 200 warm-up; imports: {imports_n} "
+        f"runs; bulk: {creates} creates per cell (stock server: {stock}); paging: {customers}"
+    )
+    forjio = ensure_forjio()
+    print("per-call CPU …", flush=True)
+    cpu = cpu_phase(forjio, rounds, calls)
+    print("import time …", flush=True)
+    imports = import_phase(forjio, imports_n)
+    print("bulk …", flush=True)
+    bulk = bulk_phase(creates, stock)
+    print("paging memory …", flush=True)
+    paging = paging_phase(customers)
+    table = report(cpu, imports, bulk, paging, settings)
+    print()
+    print(table)
+    if not args.quick:
+        write_results(table)
+        print(f"\nwrote {RESULTS.relative_to(HERE.parent)}")
+
+
+if __name__ == "__main__":
+    main()
