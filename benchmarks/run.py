@@ -206,6 +206,11 @@ def bulk_phase(creates: int, stock_creates: int) -> dict[str, float]:
 # -- phase 4: paging memory -----------------------------------------------------------------------
 
 
+def emulator_phase(seconds: float) -> dict[str, float]:
+    """In-process emulator requests/second (issue 4): handler alone, httpx on it, our client."""
+    return _json_of([sys.executable, "emulator_throughput.py", str(seconds)], timeout=120)
+
+
 def paging_phase(count: int) -> dict[str, float]:
     """Peak MiB while paging ``count`` customers, and for a plain list of them."""
     return _json_of([sys.executable, "paging_memory.py", str(count)], timeout=600)
@@ -352,6 +357,25 @@ def write_results(table: str) -> None:
     RESULTS.write_text(f"{head}{START}\n{table}\n{END}{tail}")
 
 
+def emulator_table(rates: dict[str, float]) -> str:
+    """The in-process emulator's requests/second (the aim is 5,000/s for create and get)."""
+    rows = [
+        ("transport handler, pre-signed requests", "handler_create", "handler_get"),
+        ("httpx.Client on the transport, hand-signed", None, "httpx_get"),
+        ("plugipay PlugipayClient on the transport", "sdk_create", "sdk_get"),
+    ]
+    lines = [
+        "**Emulator in-process** (requests/s; aim ≥ 5,000 for create and get)",
+        "",
+        "| path | create | get |",
+        "|---|---:|---:|",
+    ]
+    for label, create, get in rows:
+        cells = [f"{rates[k]:.0f}" if k else "" for k in (create, get)]
+        lines.append(f"| {label} | {cells[0]} | {cells[1]} |")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Run every phase, print the table, update RESULTS.md (full runs only)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -373,7 +397,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     bulk = bulk_phase(creates, stock)
     print("paging memory …", flush=True)
     paging = paging_phase(customers)
-    table = report(cpu, imports, bulk, paging, settings)
+    print("emulator throughput …", flush=True)
+    emulator = emulator_phase(0.5 if args.quick else 2.0)
+    table = report(cpu, imports, bulk, paging, settings) + "\n\n" + emulator_table(emulator)
     print()
     print(table)
     if not args.quick:
