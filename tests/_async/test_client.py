@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import enum
 import json
-import random
-from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
@@ -34,32 +32,6 @@ from tests._async.helpers import (
 )
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def fake_time() -> FakeTime:
-    return FakeTime()
-
-
-@pytest.fixture
-def server() -> Iterator[respx.MockRouter]:
-    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
-        yield router
-
-
-@pytest.fixture
-async def plug(fake_time: FakeTime) -> AsyncIterator[AsyncPlugipayClient]:
-    client = AsyncPlugipayClient(
-        key_id=KEY_ID,
-        secret=SECRET,
-        base_url=BASE_URL,
-        max_retries=2,
-        _clock=fake_time.time,
-        _sleep=fake_time.sleep,
-        _rng=random.Random(7),
-    )
-    async with client:
-        yield client
 
 
 async def test_signature_recomputed_by_the_server_matches(

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import gc
 import json
-import random
-from collections.abc import AsyncIterator, Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -14,7 +12,6 @@ import respx
 
 from plugipay import AsyncPlugipayClient, InvalidResponseError
 from plugipay._async._pagination import AsyncPage
-from tests._async.helpers import BASE_URL, KEY_ID, SECRET, FakeTime
 
 pytestmark = pytest.mark.anyio
 
@@ -65,26 +62,6 @@ class PagedServer:
             meta = {"requestId": "req_1", "cursor": cursor, "hasMore": has_more}
         body = {"data": [customer(i) for i in range(start, end)], "error": None, "meta": meta}
         return httpx.Response(200, content=json.dumps(body).encode())
-
-
-@pytest.fixture
-def server() -> Iterator[respx.MockRouter]:
-    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
-        yield router
-
-
-@pytest.fixture
-async def plug() -> AsyncIterator[AsyncPlugipayClient]:
-    fake_time = FakeTime()
-    async with AsyncPlugipayClient(
-        key_id=KEY_ID,
-        secret=SECRET,
-        base_url=BASE_URL,
-        _clock=fake_time.time,
-        _sleep=fake_time.sleep,
-        _rng=random.Random(3),
-    ) as client:
-        yield client
 
 
 @pytest.mark.parametrize("shape", ["documented", "observed"])

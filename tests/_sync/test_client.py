@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import enum
 import json
-import random
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -33,32 +31,6 @@ from tests._sync.helpers import (
     error,
     verify_signature,
 )
-
-
-@pytest.fixture
-def fake_time() -> FakeTime:
-    return FakeTime()
-
-
-@pytest.fixture
-def server() -> Iterator[respx.MockRouter]:
-    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
-        yield router
-
-
-@pytest.fixture
-def plug(fake_time: FakeTime) -> Iterator[PlugipayClient]:
-    client = PlugipayClient(
-        key_id=KEY_ID,
-        secret=SECRET,
-        base_url=BASE_URL,
-        max_retries=2,
-        _clock=fake_time.time,
-        _sleep=fake_time.sleep,
-        _rng=random.Random(7),
-    )
-    with client:
-        yield client
 
 
 def test_signature_recomputed_by_the_server_matches(

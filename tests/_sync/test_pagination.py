@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import gc
 import json
-import random
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -15,7 +13,6 @@ import respx
 
 from plugipay import InvalidResponseError, PlugipayClient
 from plugipay._sync._pagination import Page
-from tests._sync.helpers import BASE_URL, KEY_ID, SECRET, FakeTime
 
 TOTAL = 10_000
 PER_PAGE = 100
@@ -62,26 +59,6 @@ class PagedServer:
             meta = {"requestId": "req_1", "cursor": cursor, "hasMore": has_more}
         body = {"data": [customer(i) for i in range(start, end)], "error": None, "meta": meta}
         return httpx.Response(200, content=json.dumps(body).encode())
-
-
-@pytest.fixture
-def server() -> Iterator[respx.MockRouter]:
-    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
-        yield router
-
-
-@pytest.fixture
-def plug() -> Iterator[PlugipayClient]:
-    fake_time = FakeTime()
-    with PlugipayClient(
-        key_id=KEY_ID,
-        secret=SECRET,
-        base_url=BASE_URL,
-        _clock=fake_time.time,
-        _sleep=fake_time.sleep,
-        _rng=random.Random(3),
-    ) as client:
-        yield client
 
 
 @pytest.mark.parametrize("shape", ["documented", "observed"])

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import random
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,10 +21,6 @@ from plugipay import (
     WorkspaceMember,
 )
 from tests._sync.helpers import (
-    BASE_URL,
-    KEY_ID,
-    SECRET,
-    FakeTime,
     envelope,
     error,
     verify_signature,
@@ -70,26 +64,6 @@ MEMBER = {
 }
 WS = "ws_01HXAAAAAAAAAAAAAAAAAAAAAA"
 CUS = "cus_01HXAB7K3M9N2P5QRS8TVWXY3Z"
-
-
-@pytest.fixture
-def server() -> Iterator[respx.MockRouter]:
-    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
-        yield router
-
-
-@pytest.fixture
-def plug() -> Iterator[PlugipayClient]:
-    fake_time = FakeTime()
-    with PlugipayClient(
-        key_id=KEY_ID,
-        secret=SECRET,
-        base_url=BASE_URL,
-        _clock=fake_time.time,
-        _sleep=fake_time.sleep,
-        _rng=random.Random(1),
-    ) as client:
-        yield client
 
 
 def only_request(server: respx.MockRouter) -> httpx.Request:
