@@ -296,6 +296,7 @@ class PlugipayClient:
                     f"{prepared.method} {log_path} timed out ({type(exc).__name__})",
                     idempotency_key=prepared.idempotency_key,
                 )
+                _log_attempt(prepared.method, log_path, error.code, started, None, attempt)
             except httpx.RequestError as exc:
                 # Connection failures, and answers lost in transit (a broken encoding, a
                 # redirect loop of the caller's client): retryable, and safe to retry.
@@ -303,10 +304,11 @@ class PlugipayClient:
                     f"{prepared.method} {log_path} failed: {type(exc).__name__}: {exc}",
                     idempotency_key=prepared.idempotency_key,
                 )
+                _log_attempt(prepared.method, log_path, error.code, started, None, attempt)
             else:
                 status = response.status_code
+                _log_attempt(prepared.method, log_path, status, started, response, attempt)
                 if 200 <= status < 300:
-                    _log_attempt(prepared.method, log_path, status, started, response, attempt)
                     try:
                         return decode(
                             decode_envelope(status, response.content, _request_id(response))
@@ -328,9 +330,6 @@ class PlugipayClient:
                     response=response,
                     retry_after=retry_after,
                 )
-            _log_attempt(
-                prepared.method, log_path, error.status or error.code, started, None, attempt
-            )
             if isinstance(error, RateLimitError) and error.retry_after is not None:
                 # Every request of this client waits this one out together (API.md), even when
                 # this call itself has no retries left.

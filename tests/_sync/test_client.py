@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import enum
 import json
+import logging
+import re
 
 import httpx
 import pytest
@@ -419,3 +421,31 @@ def test_an_explicit_api_key_is_not_overridden_by_environment_signing_keys(
     with PlugipayClient(api_key="pk_test_explicit", base_url=BASE_URL) as plug:
         plug.request("GET", "/api/v1/customers")
     assert route.calls.last.request.headers["authorization"] == "Bearer pk_test_explicit"
+
+
+def test_logs_one_debug_line_per_attempt_and_info_on_retries(
+    server: respx.MockRouter, plug: PlugipayClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="plugipay")
+    server.post("/api/v1/customers").mock(
+        side_effect=[
+            httpx.ConnectError("refused"),
+            error(503, "SERVICE_UNAVAILABLE", **{"X-Request-Id": "req_a"}),
+            envelope({"id": "cus_1"}, 201, **{"X-Request-Id": "req_b"}),
+        ]
+    )
+    plug.request("POST", "/api/v1/customers", body={"email": "a@example.com"})
+    lines = [
+        (r.levelname, re.sub(r"in \d+\.\dms", "in Tms", r.getMessage())) for r in caplog.records
+    ]
+    retries = [text for level, text in lines if level == "INFO"]
+    assert [text for level, text in lines if level == "DEBUG"] == [
+        "POST /api/v1/customers -> network_error in Tms request_id=None attempt=1",
+        "POST /api/v1/customers -> 503 in Tms request_id=req_a attempt=2",
+        "POST /api/v1/customers -> 201 in Tms request_id=req_b attempt=3",
+    ]
+    assert len(retries) == 2
+    assert retries[0].startswith(
+        "retrying POST /api/v1/customers after network_error (attempt 2 of 3)"
+    )
+    assert all("a@example.com" not in text and SECRET not in text for _, text in lines)
