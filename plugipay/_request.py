@@ -6,7 +6,6 @@ signed per attempt (each attempt carries its own timestamp and signature, SPEC Â
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
@@ -36,6 +35,8 @@ class PreparedRequest(NamedTuple):
 
 def new_idempotency_key() -> str:
     """A fresh key for a write the caller didn't key: ``idem_<uuid4>``."""
+    import uuid  # on first use: uuid pulls in platform, a few ms of import time
+
     return f"idem_{uuid.uuid4()}"
 
 
