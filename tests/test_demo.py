@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -48,7 +49,7 @@ def test_the_demo_runs_against_a_server_with_env_credentials(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     fake = FakePlugipay(seed=5)
-    fake.faults.add("drop_after_commit", method="POST", path="/api/v1/customers", times=2)
+    drop = fake.faults.add("drop_after_commit", method="POST", path="/api/v1/customers", times=2)
     key = fake.platform_key("storlaunch")
     monkeypatch.setenv("PLUGIPAY_KEY_ID", key.key_id)
     monkeypatch.setenv("PLUGIPAY_SECRET", key.secret)
@@ -57,7 +58,11 @@ def test_the_demo_runs_against_a_server_with_env_credentials(
 
     assert code == 0, text
     assert f"plugipay demo on {base_url}:" in text
-    assert "2 dropped responses" in text
+    # Both injected drops are seen; over a real socket a loaded machine can add a lost answer
+    # of its own, which the retry (same key) absorbs like the injected ones.
+    assert drop.fired == 2
+    dropped = re.search(r"(\d+) dropped responses", text)
+    assert dropped is not None and int(dropped.group(1)) >= 2, text
     assert "webhooks       1 locally signed event verified\n" in text
     assert sum(c["email"].startswith("customer") for c in fake.customers) == 40  # type: ignore[union-attr]
 
