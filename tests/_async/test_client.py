@@ -464,3 +464,21 @@ async def test_logs_one_debug_line_per_attempt_and_info_on_retries(
         "retrying POST /api/v1/customers after network_error (attempt 2 of 3)"
     )
     assert all("a@example.com" not in text and SECRET not in text for _, text in lines)
+
+
+async def test_timeouts_are_per_client_and_reach_the_transport(
+    server: respx.MockRouter, plug: AsyncPlugipayClient
+) -> None:
+    route = server.get("/api/v1/customers").mock(return_value=envelope([]))
+    await plug.request("GET", "/api/v1/customers")
+    await plug.with_options(timeout=2.5).request("GET", "/api/v1/customers")
+    await plug.with_options(timeout=httpx.Timeout(1.0, connect=0.25)).request(
+        "GET", "/api/v1/customers"
+    )
+    sent = [call.request.extensions["timeout"] for call in route.calls]
+    assert sent == [
+        {"connect": 30.0, "read": 30.0, "write": 30.0, "pool": 30.0},
+        {"connect": 2.5, "read": 2.5, "write": 2.5, "pool": 2.5},
+        {"connect": 0.25, "read": 1.0, "write": 1.0, "pool": 1.0},
+    ]
+    assert plug.timeout == 30.0
