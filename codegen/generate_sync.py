@@ -20,6 +20,7 @@ import ast
 import difflib
 import io
 import re
+import shutil
 import subprocess
 import sys
 import tokenize
@@ -205,9 +206,16 @@ _ISORT = f"lint.isort.known-first-party = {_FIRST_PARTY!r}"
 
 
 def _ruff(args: list[str], text: str, target: Path, root: Path) -> subprocess.CompletedProcess[str]:
-    # The ruff of this interpreter's environment, as the project's own lint runs it.
+    # The ruff of this interpreter's environment (as the project's own lint runs it), else the
+    # one on PATH.
     beside = Path(sys.executable).with_name("ruff")
-    ruff = [str(beside)] if beside.is_file() else [sys.executable, "-m", "ruff"]
+    on_path = shutil.which("ruff")
+    if beside.is_file():
+        ruff = [str(beside)]
+    elif on_path is not None:
+        ruff = [on_path]
+    else:
+        ruff = [sys.executable, "-m", "ruff"]
     return subprocess.run(
         [*ruff, *args, "--quiet", "--stdin-filename", _relative(target, root), "-"],
         input=text,
