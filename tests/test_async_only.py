@@ -59,9 +59,12 @@ async def test_cancel_scope_deadline_interrupts_a_request(server: respx.MockRout
 
     server.get("/api/v1/customers").mock(side_effect=slow)
     async with AsyncPlugipayClient(key_id=KEY_ID, secret=SECRET, base_url=BASE_URL) as plug:
+        started = anyio.current_time()
         with anyio.move_on_after(0.01) as scope:
             await plug.request("GET", "/api/v1/customers")
+        elapsed = anyio.current_time() - started
     assert scope.cancelled_caught
+    assert elapsed < 5.0, "the request was interrupted, not waited out"
 
 
 async def test_one_429_makes_every_task_of_the_client_wait(server: respx.MockRouter) -> None:

@@ -101,9 +101,24 @@ def test_async_methods_that_do_io_are_coroutines_and_list_is_not() -> None:
     assert not inspect.iscoroutinefunction(a_workspaces.AsyncWorkspaces.list_members)
 
 
+def _isort_key(name: str) -> tuple[int, str]:
+    # Constants, then classes, then functions and modules, as ruff's RUF022 orders __all__.
+    return (0 if name.isupper() else 1 if name[0].isupper() else 2, name)
+
+
 def test_all_is_complete_sorted_and_importable() -> None:
     names = plugipay.__all__
     assert len(names) == len(set(names))
+    assert names == sorted(names, key=_isort_key)
+    assert set(plugipay._LAZY) | {"__version__"} == set(names), "every lazy name is exported"
+    for expected in (
+        "PlugipayClient",
+        "AsyncPlugipayClient",
+        "Customer",
+        "PageResult",
+        "verify_webhook",
+    ):
+        assert expected in names
     for name in names:
         assert getattr(plugipay, name) is not None
     assert plugipay.Plugipay is plugipay.PlugipayClient

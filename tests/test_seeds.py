@@ -167,12 +167,22 @@ def test_002_dedupe_via_external_id_before_create(plug: PlugipayClient) -> None:
 
 def test_002_attribute_vs_dict_access(plug: PlugipayClient) -> None:
     customer = plug.customers.create(email="ada@example.com")
-    customer["id"]  # raises KeyError if missing
-    customer.get("email")  # returns None if missing
-    customer.get("email", "")  # returns "" if missing
-    customer.raw  # full dict, including unmapped fields  # noqa: B018
+    assert customer["id"] == customer.id  # raises KeyError if missing
+    assert customer.get("email") == "ada@example.com"  # returns None if missing
+    assert customer.get("taxId", "") is None  # present on the wire, null
+    assert customer.get("noSuchField", "") == ""  # returns "" if missing
+    assert customer.raw["email"] == "ada@example.com"  # full dict, including unmapped fields
     with pytest.raises(KeyError):
         customer["noSuchField"]
+
+
+def test_002_types(plug: PlugipayClient) -> None:
+    from plugipay import Customer, PageResult
+
+    plug.customers.create(email="ada@example.com")
+    page = plug.customers.list(limit=1)
+    assert isinstance(page.data[0], Customer)
+    assert isinstance(next(plug.customers.list(limit=1).iter_pages()), PageResult)
 
 
 def test_002_context_manager(fake: FakePlugipay) -> None:
@@ -199,45 +209,79 @@ def test_002_branch_on_external_id_collisions(plug: PlugipayClient) -> None:
     assert handled
 
 
-# -- seed 003: API reference, workspaces -------------------------------------------------------
+# -- seed 003: API reference, workspaces (the client is called ``plugipay`` there) --------------
 
 
-def test_003_retrieve_list_create_update_delete_members(fake: FakePlugipay) -> None:
-    with fake.client() as plugipay:
-        ws = plugipay.workspaces.get(fake.workspace_id)
-        page = plugipay.workspaces.list(limit=100)
-        assert page.data[0].id == ws.id
-        ws = plugipay.workspaces.create(
-            brand_name="Acme Staging",
-            business_email="billing@acme.com",
-        )
-        plugipay.workspaces.update(
-            ws.id,
-            brand_name="Acme (renamed)",
-            default_currency="USD",
-        )
-        members = plugipay.workspaces.list_members(ws.id)
-        assert [m.role for m in members] == ["owner"]
-        plugipay.workspaces.delete(ws.id)
+@pytest.fixture
+def plugipay(fake: FakePlugipay) -> Iterator[PlugipayClient]:
+    with fake.client() as client:
+        yield client
+
+
+def test_003_retrieve_a_workspace(plugipay: PlugipayClient, fake: FakePlugipay) -> None:
+    ws = plugipay.workspaces.get(fake.workspace_id)
+    assert (ws.id, ws.account_id) == (fake.workspace_id, fake.account_id)
+
+
+def test_003_list_workspaces(plugipay: PlugipayClient, fake: FakePlugipay) -> None:
+    page = plugipay.workspaces.list(limit=100)
+    assert [w.id for w in page.data] == [fake.workspace_id]
+
+
+def test_003_create_a_workspace(plugipay: PlugipayClient) -> None:
+    ws = plugipay.workspaces.create(
+        brand_name="Acme Staging",
+        business_email="billing@acme.com",
+    )
+    assert (ws.brand_name, ws.business_email, ws.name) == (
+        "Acme Staging",
+        "billing@acme.com",
+        "Acme Staging",
+    )
+
+
+def test_003_update_workspace_settings(plugipay: PlugipayClient, fake: FakePlugipay) -> None:
+    plugipay.workspaces.update(
+        fake.workspace_id,
+        brand_name="Acme (renamed)",
+        default_currency="USD",
+    )
+    ws = plugipay.workspaces.get(fake.workspace_id)
+    assert (ws.brand_name, ws.default_currency) == ("Acme (renamed)", "USD")
+
+
+def test_003_archive_a_workspace(plugipay: PlugipayClient) -> None:
+    ws_id = plugipay.workspaces.create(name="To archive").id
+    plugipay.workspaces.delete(ws_id)
+    assert ws_id not in [w.id for w in plugipay.workspaces.list()]
+    assert ws_id in [w.id for w in plugipay.workspaces.list(archived=True)]
+
+
+def test_003_list_members(plugipay: PlugipayClient, fake: FakePlugipay) -> None:
+    members = plugipay.workspaces.list_members(fake.workspace_id)
+    assert [(m.role, m.status) for m in members] == [("owner", "active")]
 
 
 # -- seed 004: API reference, customers (env-configured client, real loopback HTTP) ------------
 
 
 @pytest.fixture
-def served_env(fake: FakePlugipay, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def pp(fake: FakePlugipay, monkeypatch: pytest.MonkeyPatch) -> Iterator[PlugipayClient]:
+    """The seed's own construction, from the environment, against the fake on a real port."""
+    from plugipay import Plugipay
+
     with fake.serve() as base_url:
         monkeypatch.setenv("PLUGIPAY_BASE_URL", base_url)
         monkeypatch.setenv("PLUGIPAY_KEY_ID", fake.key_id)
         monkeypatch.setenv("PLUGIPAY_KEY_SECRET", fake.secret)
-        yield
+        pp = Plugipay(
+            key_id=os.environ["PLUGIPAY_KEY_ID"], secret=os.environ["PLUGIPAY_KEY_SECRET"]
+        )
+        with pp:
+            yield pp
 
 
-@pytest.mark.usefixtures("served_env")
-def test_004_create_retrieve_list_update(capsys: pytest.CaptureFixture[str]) -> None:
-    from plugipay import Plugipay
-
-    pp = Plugipay(key_id=os.environ["PLUGIPAY_KEY_ID"], secret=os.environ["PLUGIPAY_KEY_SECRET"])
+def test_004_create_a_customer(pp: PlugipayClient, capsys: pytest.CaptureFixture[str]) -> None:
     customer = pp.customers.create(
         email="alice@example.com",
         name="Alice Tan",
@@ -245,22 +289,33 @@ def test_004_create_retrieve_list_update(capsys: pytest.CaptureFixture[str]) -> 
         metadata={"segment": "enterprise"},
     )
     print(customer.id)  # cus_01HX...
-    customer = pp.customers.retrieve(customer.id)
+    assert capsys.readouterr().out == f"{customer.id}\n"
+    assert customer.id.startswith("cus_")
 
-    handled = []
 
-    def handle(c: Any) -> None:
-        handled.append(c.id)
+def test_004_retrieve_a_customer(pp: PlugipayClient) -> None:
+    created = pp.customers.create(email="alice@example.com")
+    customer = pp.customers.retrieve(created.id)
+    assert customer == created
+
+
+def test_004_list_customers_auto_paginator(pp: PlugipayClient) -> None:
+    created = [pp.customers.create(email=f"c{i}@example.com").id for i in range(3)]
+    handled: list[str] = []
+
+    def handle(customer: Any) -> None:
+        handled.append(customer.id)
 
     for customer in pp.customers.list(limit=100).auto_paging_iter():
         handle(customer)
+    assert handled == created[::-1]  # newest first
 
+
+def test_004_update_a_customer(pp: PlugipayClient) -> None:
+    cid = pp.customers.create(name="Alice Tan", phone="+62811234567").id
     updated = pp.customers.update(
-        customer.id,
+        cid,
         name="Alice Tan (Acme)",
         phone=None,  # clears the phone
     )
-    pp.close()
-    assert capsys.readouterr().out.strip().startswith("cus_")
-    assert handled == [customer.id]
-    assert updated.phone is None
+    assert (updated.name, updated.phone) == ("Alice Tan (Acme)", None)

@@ -8,7 +8,7 @@ import pytest
 import respx
 
 from plugipay import PlugipayClient
-from tests._sync.helpers import BASE_URL, KEY_ID, SECRET
+from tests._sync.helpers import BASE_URL, KEY_ID, SECRET, error
 from tests._sync.test_pagination import PagedServer
 
 
@@ -45,3 +45,25 @@ def test_seed_002_cursor_loop_walks_every_page(server: respx.MockRouter) -> None
                 break
             cursor = page.cursor
     assert seen == 10_000
+
+
+def test_an_interrupt_during_backoff_stops_the_call_at_once(server: respx.MockRouter) -> None:
+    """The sync twin of cancelling during a backoff: Ctrl-C in the sleep ends the call."""
+    route = server.get("/api/v1/customers").mock(
+        return_value=error(503, "SERVICE_UNAVAILABLE", **{"Retry-After": "30"})
+    )
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        raise KeyboardInterrupt
+
+    with (
+        PlugipayClient(
+            key_id=KEY_ID, secret=SECRET, base_url=BASE_URL, max_retries=5, _sleep=sleep
+        ) as plug,
+        pytest.raises(KeyboardInterrupt),
+    ):
+        plug.request("GET", "/api/v1/customers")
+    assert slept == [30.0]
+    assert route.call_count == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import json
 import logging
+import random
 import re
 
 import httpx
@@ -14,14 +15,17 @@ import respx
 from plugipay import (
     AsyncPlugipayClient,
     AuthenticationError,
+    BadRequestError,
     ConflictError,
     InternalServerError,
     InvalidResponseError,
     NotFoundError,
+    PlugipayError,
     PlugipayNetworkError,
     PlugipayTimeoutError,
     RateLimitError,
 )
+from plugipay._retry import backoff_delay
 from plugipay._signing import sign_request
 from tests._async.helpers import (
     BASE_URL,
@@ -95,9 +99,11 @@ async def test_post_retries_two_503s_with_one_key_each_attempt_signed_afresh(
     assert len(set(timestamps)) == 3, "the virtual clock moved between attempts"
     for r in requests:
         assert verify_signature(r)
-    assert len(fake_time.sleeps) == 2
-    assert 0 <= fake_time.sleeps[0] <= 0.5
-    assert 0 <= fake_time.sleeps[1] <= 1.0
+    # Full jitter from the client's seeded rng (conftest: Random(7)): uniform(0, 0.5 * 2**n).
+    rng = random.Random(7)
+    assert fake_time.sleeps == [backoff_delay(0, rng), backoff_delay(1, rng)]
+    assert 0 < fake_time.sleeps[0] <= 0.5
+    assert 0 < fake_time.sleeps[1] <= 1.0
 
 
 async def test_caller_idempotency_key_is_used_on_every_attempt(
@@ -125,7 +131,7 @@ async def test_retry_after_is_waited_exactly(
 @pytest.mark.parametrize(
     ("status", "code", "exc"),
     [
-        (400, "VALIDATION_ERROR", None),
+        (400, "VALIDATION_ERROR", BadRequestError),
         (401, "BAD_SIGNATURE", AuthenticationError),
         (404, "NOT_FOUND", NotFoundError),
         (409, "CONFLICT", ConflictError),
@@ -138,16 +144,17 @@ async def test_no_retry_on_client_errors(
     fake_time: FakeTime,
     status: int,
     code: str,
-    exc: type[Exception] | None,
+    exc: type[PlugipayError],
 ) -> None:
     route = server.post("/api/v1/customers").mock(return_value=error(status, code))
-    with pytest.raises(exc or Exception) as info:
+    with pytest.raises(exc) as info:
         await plug.request("POST", "/api/v1/customers", body={"a": "b"}, idempotency_key="k1")
     assert route.call_count == 1
     assert fake_time.sleeps == []
-    assert info.value.status == status  # type: ignore[attr-defined]
-    assert info.value.code == code.lower()  # type: ignore[attr-defined]
-    assert info.value.idempotency_key == "k1"  # type: ignore[attr-defined]
+    assert type(info.value) is exc
+    assert info.value.status == status
+    assert info.value.code == code.lower()
+    assert info.value.idempotency_key == "k1"
 
 
 async def test_in_use_conflict_is_retried(
@@ -301,10 +308,10 @@ async def test_non_json_error_page_is_an_invalid_response(
     server.get("/api/v1/customers").mock(
         return_value=httpx.Response(400, text="<html>" + "x" * 500 + "</html>")
     )
-    with pytest.raises(Exception) as info:
+    with pytest.raises(InvalidResponseError) as info:
         await plug.request("GET", "/api/v1/customers")
-    assert type(info.value).__name__ == "InvalidResponseError"
-    assert info.value.status == 400  # type: ignore[attr-defined]
+    assert info.value.status == 400
+    assert "<html>" in info.value.message
 
 
 def test_sign_request_matches_vector_for_sanity() -> None:
@@ -359,14 +366,14 @@ async def test_an_html_success_page_on_a_write_carries_the_idempotency_key(
 
 
 async def test_a_429_without_retries_left_still_closes_the_client_wide_gate(
-    server: respx.MockRouter, plug: AsyncPlugipayClient
+    server: respx.MockRouter, plug: AsyncPlugipayClient, fake_time: FakeTime
 ) -> None:
     server.get("/api/v1/customers").mock(
         return_value=error(429, "RATE_LIMITED", **{"Retry-After": "1.5"})
     )
     with pytest.raises(RateLimitError):
         await plug.with_options(max_retries=0).request("GET", "/api/v1/customers")
-    assert plug._shared.gate.reopens_at is not None
+    assert plug._shared.gate.reopens_at == pytest.approx(fake_time.now + 1.5)
 
 
 @pytest.mark.parametrize(
