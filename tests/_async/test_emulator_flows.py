@@ -8,6 +8,7 @@ from plugipay import (
     AsyncPlugipayClient,
     BadRequestError,
     ConflictError,
+    GoneError,
     NotFoundError,
     PermissionDeniedError,
     UnprocessableEntityError,
@@ -33,7 +34,7 @@ async def test_create_get_update_list_customers(
     assert updated.name is None
     assert updated.metadata == {"tier": "gold"}
     cleared = await plug.customers.update(created.id, metadata={})
-    assert not cleared.metadata
+    assert cleared.metadata == {}
     found = await plug.customers.find_by_external_id("user_1")
     assert found is not None and found.id == created.id
     emails = [c.email async for c in plug.customers.list(email="ada@example.com")]
@@ -97,7 +98,7 @@ async def test_archive_and_redact(async_plugipay_client: AsyncPlugipayClient) ->
     assert archived.metadata == {"k": "v", "archived": "true"}
     redacted = await plug.customers.redact(c.id)
     assert (redacted.email, redacted.name, redacted.phone, redacted.tax_id) == (None,) * 4
-    assert not redacted.metadata
+    assert redacted.metadata == {}
 
 
 async def test_validation_errors_carry_details(async_plugipay_client: AsyncPlugipayClient) -> None:
@@ -105,7 +106,9 @@ async def test_validation_errors_carry_details(async_plugipay_client: AsyncPlugi
         await async_plugipay_client.customers.create(email="not-an-email")
     assert info.value.status == 400
     assert info.value.code == "validation_error"
-    assert info.value.details
+    assert info.value.details == [
+        {"field": "email", "code": "invalid", "message": "email must be a valid email address"}
+    ]
 
 
 async def test_cross_workspace_ids_are_not_found(plugipay_fake: FakePlugipay) -> None:
@@ -127,9 +130,9 @@ async def test_workspace_lifecycle_and_members(async_plugipay_client: AsyncPlugi
     assert renamed.slug == "acme-stage"
     by_slug = await plug.workspaces.get("acme-stage")
     assert by_slug.id == ws.id
-    with pytest.raises(Exception) as gone:
+    with pytest.raises(GoneError) as gone:
         await plug.workspaces.get("acme-staging")
-    assert getattr(gone.value, "code", None) == "gone"
+    assert (gone.value.status, gone.value.code) == (410, "gone")
     with pytest.raises(UnprocessableEntityError):
         await plug.request("PATCH", f"/api/v1/workspaces/{ws.id}", body={"region": "sg-singapore"})
     member = await plug.workspaces.invite_member(ws.id, email="bob@acme.example", role="member")

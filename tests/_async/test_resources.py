@@ -145,8 +145,12 @@ async def test_customers_get_and_retrieve(
 async def test_customers_get_with_expand(
     server: respx.MockRouter, plug: AsyncPlugipayClient
 ) -> None:
-    server.get(f"/api/v1/customers/{CUS}").mock(return_value=envelope(CUSTOMER))
-    await plug.customers.get(CUS, expand=["defaultPaymentToken"])
+    token = {"id": "pt_01HXAAAAAAAAAAAAAAAAAAAAAA", "brand": "visa"}
+    expanded = {**CUSTOMER, "defaultPaymentTokenId": token["id"], "defaultPaymentToken": token}
+    server.get(f"/api/v1/customers/{CUS}").mock(return_value=envelope(expanded))
+    customer = await plug.customers.get(CUS, expand=["defaultPaymentToken"])
+    assert customer.default_payment_token_id == token["id"]
+    assert customer["defaultPaymentToken"] == token
     assert_read(
         only_request(server), f"/api/v1/customers/{CUS}?expand=defaultPaymentToken".encode()
     )
@@ -193,8 +197,14 @@ async def test_customers_list_query_in_declared_order(
 async def test_customers_update_sends_only_given_fields(
     server: respx.MockRouter, plug: AsyncPlugipayClient
 ) -> None:
-    server.patch(f"/api/v1/customers/{CUS}").mock(return_value=envelope(CUSTOMER))
-    await plug.customers.update(CUS, name="Alice Tan (Acme)", phone=None)
+    updated = {**CUSTOMER, "name": "Alice Tan (Acme)", "phone": None}
+    server.patch(f"/api/v1/customers/{CUS}").mock(return_value=envelope(updated))
+    customer = await plug.customers.update(CUS, name="Alice Tan (Acme)", phone=None)
+    assert (customer.name, customer.phone, customer.email) == (
+        "Alice Tan (Acme)",
+        None,
+        "alice@example.com",
+    )
     assert_write(
         only_request(server),
         "PATCH",
@@ -243,7 +253,9 @@ async def test_customers_get_or_create_fetches_on_conflict(
     customer, created = await plug.customers.get_or_create(external_id="user_19823")
     assert created is False
     assert customer.id == CUS
-    assert server.calls.call_count == 2
+    posted, looked_up = (c.request for c in server.calls)
+    assert_write(posted, "POST", b"/api/v1/customers", b'{"externalId":"user_19823"}')
+    assert_read(looked_up, b"/api/v1/customers?limit=1&externalId=user_19823")
 
 
 async def test_customers_get_or_create_reraises_other_conflicts(
@@ -261,21 +273,32 @@ async def test_customers_archive_keeps_other_metadata(
     server.get(f"/api/v1/customers/{CUS}").mock(return_value=envelope(CUSTOMER))
     archived = {**CUSTOMER, "metadata": {"segment": "enterprise", "archived": "true"}}
     patch = server.patch(f"/api/v1/customers/{CUS}").mock(return_value=envelope(archived))
-    customer = await plug.customers.archive(CUS)
-    assert (
-        patch.calls.last.request.content
-        == b'{"metadata":{"segment":"enterprise","archived":"true"}}'
+    customer = await plug.customers.archive(CUS, idempotency_key="archive-1")
+    read, write = (c.request for c in server.calls)
+    assert_read(read, f"/api/v1/customers/{CUS}".encode())
+    assert_write(
+        write,
+        "PATCH",
+        f"/api/v1/customers/{CUS}".encode(),
+        b'{"metadata":{"segment":"enterprise","archived":"true"}}',
+        key="archive-1",
     )
+    assert patch.call_count == 1
     assert customer.metadata == {"segment": "enterprise", "archived": "true"}
 
 
 async def test_customers_redact(server: respx.MockRouter, plug: AsyncPlugipayClient) -> None:
-    server.patch(f"/api/v1/customers/{CUS}").mock(return_value=envelope({"id": CUS}))
-    await plug.customers.redact(CUS)
-    assert (
-        only_request(server).content
-        == b'{"email":null,"name":null,"phone":null,"taxId":null,"metadata":null}'
+    redacted = {**CUSTOMER, "email": None, "name": None, "phone": None, "metadata": None}
+    server.patch(f"/api/v1/customers/{CUS}").mock(return_value=envelope(redacted))
+    customer = await plug.customers.redact(CUS)
+    assert_write(
+        only_request(server),
+        "PATCH",
+        f"/api/v1/customers/{CUS}".encode(),
+        b'{"email":null,"name":null,"phone":null,"taxId":null,"metadata":null}',
     )
+    assert (customer.email, customer.name, customer.metadata) == (None, None, None)
+    assert customer.external_id == "user_19823", "redaction keeps the dedupe key"
 
 
 @pytest.mark.parametrize(
@@ -358,8 +381,10 @@ async def test_workspaces_create(server: respx.MockRouter, plug: AsyncPlugipayCl
 
 
 async def test_workspaces_update(server: respx.MockRouter, plug: AsyncPlugipayClient) -> None:
-    server.patch(f"/api/v1/workspaces/{WS}").mock(return_value=envelope(WORKSPACE))
-    await plug.workspaces.update(WS, brand_name="Acme (renamed)", default_currency="USD")
+    renamed = {**WORKSPACE, "brandName": "Acme (renamed)", "defaultCurrency": "USD"}
+    server.patch(f"/api/v1/workspaces/{WS}").mock(return_value=envelope(renamed))
+    ws = await plug.workspaces.update(WS, brand_name="Acme (renamed)", default_currency="USD")
+    assert (ws.brand_name, ws.default_currency) == ("Acme (renamed)", "USD")
     assert_write(
         only_request(server),
         "PATCH",
@@ -373,8 +398,10 @@ async def test_workspaces_delete_and_archive(
 ) -> None:
     server.delete(f"/api/v1/workspaces/{WS}").mock(return_value=httpx.Response(204))
     assert await plug.workspaces.delete(WS) is None
-    assert_write(only_request(server), "DELETE", f"/api/v1/workspaces/{WS}".encode(), b"")
-    assert await plug.workspaces.archive(WS) is None
+    assert await plug.workspaces.archive(WS, idempotency_key="arch-1") is None
+    deleted, archived = (c.request for c in server.calls)
+    assert_write(deleted, "DELETE", f"/api/v1/workspaces/{WS}".encode(), b"")
+    assert_write(archived, "DELETE", f"/api/v1/workspaces/{WS}".encode(), b"", key="arch-1")
 
 
 async def test_workspaces_members(server: respx.MockRouter, plug: AsyncPlugipayClient) -> None:

@@ -8,6 +8,7 @@ import pytest
 from plugipay import (
     BadRequestError,
     ConflictError,
+    GoneError,
     NotFoundError,
     PermissionDeniedError,
     PlugipayClient,
@@ -32,7 +33,7 @@ def test_create_get_update_list_customers(
     assert updated.name is None
     assert updated.metadata == {"tier": "gold"}
     cleared = plug.customers.update(created.id, metadata={})
-    assert not cleared.metadata
+    assert cleared.metadata == {}
     found = plug.customers.find_by_external_id("user_1")
     assert found is not None and found.id == created.id
     emails = [c.email for c in plug.customers.list(email="ada@example.com")]
@@ -96,7 +97,7 @@ def test_archive_and_redact(plugipay_client: PlugipayClient) -> None:
     assert archived.metadata == {"k": "v", "archived": "true"}
     redacted = plug.customers.redact(c.id)
     assert (redacted.email, redacted.name, redacted.phone, redacted.tax_id) == (None,) * 4
-    assert not redacted.metadata
+    assert redacted.metadata == {}
 
 
 def test_validation_errors_carry_details(plugipay_client: PlugipayClient) -> None:
@@ -104,7 +105,9 @@ def test_validation_errors_carry_details(plugipay_client: PlugipayClient) -> Non
         plugipay_client.customers.create(email="not-an-email")
     assert info.value.status == 400
     assert info.value.code == "validation_error"
-    assert info.value.details
+    assert info.value.details == [
+        {"field": "email", "code": "invalid", "message": "email must be a valid email address"}
+    ]
 
 
 def test_cross_workspace_ids_are_not_found(plugipay_fake: FakePlugipay) -> None:
@@ -126,9 +129,9 @@ def test_workspace_lifecycle_and_members(plugipay_client: PlugipayClient) -> Non
     assert renamed.slug == "acme-stage"
     by_slug = plug.workspaces.get("acme-stage")
     assert by_slug.id == ws.id
-    with pytest.raises(Exception) as gone:
+    with pytest.raises(GoneError) as gone:
         plug.workspaces.get("acme-staging")
-    assert getattr(gone.value, "code", None) == "gone"
+    assert (gone.value.status, gone.value.code) == (410, "gone")
     with pytest.raises(UnprocessableEntityError):
         plug.request("PATCH", f"/api/v1/workspaces/{ws.id}", body={"region": "sg-singapore"})
     member = plug.workspaces.invite_member(ws.id, email="bob@acme.example", role="member")

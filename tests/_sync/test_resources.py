@@ -140,8 +140,12 @@ def test_customers_get_and_retrieve(server: respx.MockRouter, plug: PlugipayClie
 
 
 def test_customers_get_with_expand(server: respx.MockRouter, plug: PlugipayClient) -> None:
-    server.get(f"/api/v1/customers/{CUS}").mock(return_value=envelope(CUSTOMER))
-    plug.customers.get(CUS, expand=["defaultPaymentToken"])
+    token = {"id": "pt_01HXAAAAAAAAAAAAAAAAAAAAAA", "brand": "visa"}
+    expanded = {**CUSTOMER, "defaultPaymentTokenId": token["id"], "defaultPaymentToken": token}
+    server.get(f"/api/v1/customers/{CUS}").mock(return_value=envelope(expanded))
+    customer = plug.customers.get(CUS, expand=["defaultPaymentToken"])
+    assert customer.default_payment_token_id == token["id"]
+    assert customer["defaultPaymentToken"] == token
     assert_read(
         only_request(server), f"/api/v1/customers/{CUS}?expand=defaultPaymentToken".encode()
     )
@@ -188,8 +192,14 @@ def test_customers_list_query_in_declared_order(
 def test_customers_update_sends_only_given_fields(
     server: respx.MockRouter, plug: PlugipayClient
 ) -> None:
-    server.patch(f"/api/v1/customers/{CUS}").mock(return_value=envelope(CUSTOMER))
-    plug.customers.update(CUS, name="Alice Tan (Acme)", phone=None)
+    updated = {**CUSTOMER, "name": "Alice Tan (Acme)", "phone": None}
+    server.patch(f"/api/v1/customers/{CUS}").mock(return_value=envelope(updated))
+    customer = plug.customers.update(CUS, name="Alice Tan (Acme)", phone=None)
+    assert (customer.name, customer.phone, customer.email) == (
+        "Alice Tan (Acme)",
+        None,
+        "alice@example.com",
+    )
     assert_write(
         only_request(server),
         "PATCH",
@@ -234,7 +244,9 @@ def test_customers_get_or_create_fetches_on_conflict(
     customer, created = plug.customers.get_or_create(external_id="user_19823")
     assert created is False
     assert customer.id == CUS
-    assert server.calls.call_count == 2
+    posted, looked_up = (c.request for c in server.calls)
+    assert_write(posted, "POST", b"/api/v1/customers", b'{"externalId":"user_19823"}')
+    assert_read(looked_up, b"/api/v1/customers?limit=1&externalId=user_19823")
 
 
 def test_customers_get_or_create_reraises_other_conflicts(
@@ -252,21 +264,32 @@ def test_customers_archive_keeps_other_metadata(
     server.get(f"/api/v1/customers/{CUS}").mock(return_value=envelope(CUSTOMER))
     archived = {**CUSTOMER, "metadata": {"segment": "enterprise", "archived": "true"}}
     patch = server.patch(f"/api/v1/customers/{CUS}").mock(return_value=envelope(archived))
-    customer = plug.customers.archive(CUS)
-    assert (
-        patch.calls.last.request.content
-        == b'{"metadata":{"segment":"enterprise","archived":"true"}}'
+    customer = plug.customers.archive(CUS, idempotency_key="archive-1")
+    read, write = (c.request for c in server.calls)
+    assert_read(read, f"/api/v1/customers/{CUS}".encode())
+    assert_write(
+        write,
+        "PATCH",
+        f"/api/v1/customers/{CUS}".encode(),
+        b'{"metadata":{"segment":"enterprise","archived":"true"}}',
+        key="archive-1",
     )
+    assert patch.call_count == 1
     assert customer.metadata == {"segment": "enterprise", "archived": "true"}
 
 
 def test_customers_redact(server: respx.MockRouter, plug: PlugipayClient) -> None:
-    server.patch(f"/api/v1/customers/{CUS}").mock(return_value=envelope({"id": CUS}))
-    plug.customers.redact(CUS)
-    assert (
-        only_request(server).content
-        == b'{"email":null,"name":null,"phone":null,"taxId":null,"metadata":null}'
+    redacted = {**CUSTOMER, "email": None, "name": None, "phone": None, "metadata": None}
+    server.patch(f"/api/v1/customers/{CUS}").mock(return_value=envelope(redacted))
+    customer = plug.customers.redact(CUS)
+    assert_write(
+        only_request(server),
+        "PATCH",
+        f"/api/v1/customers/{CUS}".encode(),
+        b'{"email":null,"name":null,"phone":null,"taxId":null,"metadata":null}',
     )
+    assert (customer.email, customer.name, customer.metadata) == (None, None, None)
+    assert customer.external_id == "user_19823", "redaction keeps the dedupe key"
 
 
 @pytest.mark.parametrize(
@@ -349,8 +372,10 @@ def test_workspaces_create(server: respx.MockRouter, plug: PlugipayClient) -> No
 
 
 def test_workspaces_update(server: respx.MockRouter, plug: PlugipayClient) -> None:
-    server.patch(f"/api/v1/workspaces/{WS}").mock(return_value=envelope(WORKSPACE))
-    plug.workspaces.update(WS, brand_name="Acme (renamed)", default_currency="USD")
+    renamed = {**WORKSPACE, "brandName": "Acme (renamed)", "defaultCurrency": "USD"}
+    server.patch(f"/api/v1/workspaces/{WS}").mock(return_value=envelope(renamed))
+    ws = plug.workspaces.update(WS, brand_name="Acme (renamed)", default_currency="USD")
+    assert (ws.brand_name, ws.default_currency) == ("Acme (renamed)", "USD")
     assert_write(
         only_request(server),
         "PATCH",
@@ -362,8 +387,10 @@ def test_workspaces_update(server: respx.MockRouter, plug: PlugipayClient) -> No
 def test_workspaces_delete_and_archive(server: respx.MockRouter, plug: PlugipayClient) -> None:
     server.delete(f"/api/v1/workspaces/{WS}").mock(return_value=httpx.Response(204))
     assert plug.workspaces.delete(WS) is None
-    assert_write(only_request(server), "DELETE", f"/api/v1/workspaces/{WS}".encode(), b"")
-    assert plug.workspaces.archive(WS) is None
+    assert plug.workspaces.archive(WS, idempotency_key="arch-1") is None
+    deleted, archived = (c.request for c in server.calls)
+    assert_write(deleted, "DELETE", f"/api/v1/workspaces/{WS}".encode(), b"")
+    assert_write(archived, "DELETE", f"/api/v1/workspaces/{WS}".encode(), b"", key="arch-1")
 
 
 def test_workspaces_members(server: respx.MockRouter, plug: PlugipayClient) -> None:
