@@ -62,6 +62,9 @@ def test_python_block_runs(line: int, code: str, served: FakePlugipay) -> None:
             check=False,
         )
         assert done.returncode == 0, f"README.md:{line}\n{done.stderr}"
+        # ``print(...)  # 404 not_found``: the comment is the output the reader is promised.
+        for promised in re.findall(r"^\s*print\(.*\)\s+#\s*(.+)$", code, flags=re.MULTILINE):
+            assert promised.strip() in done.stdout.splitlines(), f"README.md:{line}: {promised}"
         return
     # A block that shows a pytest test: define it, then run it with the fixtures it names.
     namespace: dict[str, object] = {"__name__": f"readme_line{line}"}
