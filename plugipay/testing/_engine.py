@@ -5,11 +5,14 @@ faults, authentication, routing, scope, on-behalf-of and the idempotency claim. 
 then waits out any latency (``time.sleep`` or ``anyio.sleep``) while the key stays claimed, so a
 twin arriving meanwhile gets ``IDEMPOTENCY_KEY_IN_USE``. ``finish`` runs the handler under the
 store lock, stores the answer for replay, delivers events, and says whether the connection drops.
+Any unexpected exception (an emulator bug) becomes a 500 ``INTERNAL_ERROR`` answer with the
+request id, so no error escapes into a transport or the loopback server's handler threads.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,12 +74,30 @@ class Engine:
         self.prefix = prefix
         self.idempotency = IdempotencyStore()
         self.limiter: RateLimiter | None = None
-        self.requests: deque[RawRequest] = deque(maxlen=max_requests)
+        self._requests: deque[RawRequest] = deque(maxlen=max_requests)
+        self._requests_lock = threading.Lock()
+
+    def requests(self) -> list[RawRequest]:
+        """A snapshot of the requests received, oldest first."""
+        with self._requests_lock:
+            return list(self._requests)
+
+    def clear_requests(self) -> None:
+        """Forget the requests received so far."""
+        with self._requests_lock:
+            self._requests.clear()
 
     def open(self, request: RawRequest) -> Pending:
         """Everything before the wait: record, limit, faults, auth, route, claim."""
-        self.requests.append(request)
+        with self._requests_lock:
+            self._requests.append(request)
         request_id = self.ids.new("req_")
+        try:
+            return self._open(request, request_id)
+        except Exception as exc:  # a bug in the emulator: answer it like a server would
+            return Pending(request_id, 0.0, answer=_internal_error(exc, request_id))
+
+    def _open(self, request: RawRequest, request_id: str) -> Pending:
         limiter = self.limiter
         if limiter is not None:
             wait = limiter.take()
@@ -113,7 +134,11 @@ class Engine:
             answer = pending.answer
             assert answer is not None
         else:
-            answer = self._run(ready, pending.request_id)
+            try:
+                answer = self._run(ready, pending.request_id)
+            except Exception as exc:  # a bug outside the handler: still an answer
+                self.abandon(pending)
+                answer = _internal_error(exc, pending.request_id)
         return None if pending.drop == "after" else answer
 
     def abandon(self, pending: Pending) -> None:
@@ -149,6 +174,9 @@ class Engine:
         on_behalf_of = headers.get("x-plugipay-on-behalf-of", "")
         with store.lock:
             acting = self._acting(key, on_behalf_of)
+        query: dict[str, str] = {}
+        for name, value in parse_qsl(request.query, keep_blank_values=True):
+            query.setdefault(name, value)
         claim: Claim | None = None
         idempotency_key = headers.get("idempotency-key") or None
         if endpoint.idempotency == "required" and idempotency_key is None:
@@ -166,9 +194,6 @@ class Engine:
             if isinstance(found_claim, RawResponse):
                 return found_claim
             claim = found_claim
-        query: dict[str, str] = {}
-        for name, value in parse_qsl(request.query, keep_blank_values=True):
-            query.setdefault(name, value)
         return _Ready(endpoint, key, acting, params, query, body, claim)
 
     def _acting(self, key: ApiKey, on_behalf_of: str) -> Workspace:
@@ -198,9 +223,14 @@ class Engine:
         except ApiError as error:
             answer = error_response(error, request_id)
         except Exception as exc:  # a bug in the emulator: answer it like a server would
-            bug = ApiError(500, "INTERNAL_ERROR", f"Emulator error: {type(exc).__name__}: {exc}")
-            answer = error_response(bug, request_id)
+            answer = _internal_error(exc, request_id)
         if ready.claim is not None:
             self.idempotency.complete(ready.claim, answer, now)
         store.events.deliver_pending()
         return answer
+
+
+def _internal_error(exc: Exception, request_id: str) -> RawResponse:
+    """The 500 ``INTERNAL_ERROR`` answer for an emulator bug."""
+    bug = ApiError(500, "INTERNAL_ERROR", f"Emulator error: {type(exc).__name__}: {exc}")
+    return error_response(bug, request_id)

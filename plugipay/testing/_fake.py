@@ -3,13 +3,19 @@
 One store serves the in-process transport (``fake.transport``, for ``httpx.Client`` and
 ``httpx.AsyncClient``), the SDK clients made by ``fake.client()`` / ``fake.async_client()``, and
 the loopback HTTP server of ``fake.serve()``. Secrets never appear in a repr.
+
+Portal-only actions are test hooks that emit their SPEC §10 events: ``restore_workspace``
+emits ``workspace.restored`` (``data.object``: the workspace; ``previousAttributes``:
+``{"archivedAt": <stamp>, "status": "pending_deletion"}``); ``transfer_ownership`` emits
+``workspace.ownership_transferred`` (``data.object``: the new owner's member object;
+``previousAttributes``: ``{"role": <its role before>, "previousOwner": <the old owner's member
+object, now with role admin>}``).
 """
 
 from __future__ import annotations
 
 import random
-from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -28,10 +34,24 @@ from ._wire import RawRequest
 if TYPE_CHECKING:
     from plugipay import AsyncPlugipayClient, PlugipayClient
 
-__all__ = ["FakePlugipay"]
+__all__ = ["FakePlugipay", "RequestSnapshot"]
 
 DEFAULT_BASE_URL = "http://plugipay.test"
 OWNER_EMAIL = "owner@example.com"
+
+
+class RequestSnapshot(list[RawRequest]):
+    """A list of the requests received when it was taken; ``clear()`` empties it and the
+    fake's own log."""
+
+    def __init__(self, requests: Iterable[RawRequest], clear_log: Callable[[], None]) -> None:
+        super().__init__(requests)
+        self._clear_log = clear_log
+
+    def clear(self) -> None:
+        """Empty this snapshot and the fake's request log."""
+        super().clear()
+        self._clear_log()
 
 
 class FakePlugipay:
@@ -213,10 +233,21 @@ class FakePlugipay:
         return list(self._store.events.events)
 
     @property
-    def requests(self) -> deque[RawRequest]:
-        """Requests received, oldest first (the live record: ``clear()`` it to start over); only
-        the last ``max_requests`` are kept when that was given."""
-        return self._engine.requests
+    def requests(self) -> RequestSnapshot:
+        """Requests received, oldest first: a snapshot list, safe to read while other threads
+        send; only the last ``max_requests`` are kept when that was given. Its ``clear()``
+        also clears the fake's log (as ``clear_requests()`` does)."""
+        return RequestSnapshot(self._engine.requests(), self._engine.clear_requests)
+
+    def clear_requests(self) -> None:
+        """Forget the requests received so far (``fake.requests`` starts over)."""
+        self._engine.clear_requests()
+
+    @property
+    def idempotency_entries(self) -> int:
+        """How many idempotency keys the fake holds (running or stored, not yet expired and
+        purged); expired ones go as new keys are claimed."""
+        return len(self._engine.idempotency)
 
     def members(self, workspace: str | None = None) -> list[dict[str, object]]:
         """The members of ``workspace`` (default: the fake's own), oldest first."""
@@ -244,6 +275,39 @@ class FakePlugipay:
                 found.status = "active"
                 found.joined_at = iso_ms(now)
                 store.events.emit("workspace.member_joined", ws, found.wire(), now=now)
+            wire = found.wire()
+        store.events.deliver_pending()
+        return wire
+
+    def restore_workspace(self, workspace: str) -> dict[str, object]:
+        """Restore an archived workspace, as the portal does within 90 days: clear
+        ``archivedAt``, un-revoke the keys the archive revoked (not ones revoked directly),
+        emit ``workspace.restored``. A workspace that isn't archived is left as it is."""
+        store = self._store
+        with store.lock:
+            ws = self._find(workspace)
+            if ws.archived_at is not None:
+                store.restore(ws, self.clock.time())
+            wire = ws.wire()
+        store.events.deliver_pending()
+        return wire
+
+    def transfer_ownership(self, workspace: str, member: str) -> dict[str, object]:
+        """Make an active member (id or email) the owner, as the portal does; the old owner
+        becomes an admin. Emits ``workspace.ownership_transferred`` with the new owner's member
+        object as ``data.object`` and ``previousAttributes`` ``{"role": <its role before>,
+        "previousOwner": <the old owner's member object, now admin>}``. Keys keep their roles;
+        the workspace's keys now see the workspaces of the new owner's identity."""
+        store = self._store
+        with store.lock:
+            ws = self._find(workspace)
+            found = store.find_member(ws, member)
+            if found is None:
+                raise KeyError(f"no member {member!r} in {ws.id}")
+            if found.status != "active":
+                raise ValueError(f"member {found.id} hasn't accepted the invitation yet")
+            if found.role != "owner":
+                store.transfer_ownership(ws, found, self.clock.time())
             wire = found.wire()
         store.events.deliver_pending()
         return wire

@@ -431,6 +431,11 @@ def get_customer(call: Call) -> Result:
     return 200, out, None
 
 
+# Stamps of four-digit years compare correctly as strings; nothing stored lies outside them.
+_MIN_UNIX = -30_610_224_000.0  # 1000-01-01T00:00:00Z
+_MAX_UNIX = 253_402_300_800.0  # 10000-01-01T00:00:00Z
+
+
 def _created_after(call: Call) -> str | None:
     text = call.query.get("createdAfter")
     if not text:
@@ -439,8 +444,11 @@ def _created_after(call: Call) -> str | None:
         unix: float | None = float(text)
     except ValueError:
         unix = parse_iso(text)
-    if unix is None:
-        raise _bad_query("createdAfter", "createdAfter must be ISO 8601 or unix seconds")
+    if unix is None or not _MIN_UNIX <= unix < _MAX_UNIX:  # also refuses nan and ±inf
+        raise _bad_query(
+            "createdAfter",
+            "createdAfter must be ISO 8601 or unix seconds, from year 1000 to year 9999",
+        )
     # Stored stamps have whole milliseconds: "strictly after t" equals "after floor(t) in ms".
     return iso_ms(unix)
 

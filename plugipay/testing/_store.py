@@ -124,6 +124,8 @@ class Workspace:
     customer_order: list[SortKey] = field(default_factory=list)
     external_ids: dict[str, str] = field(default_factory=dict)
     onboarding: dict[str, object] | None = None
+    archive_revoked: list[str] = field(default_factory=list)
+    """Key ids the last archive revoked (a restore un-revokes exactly these)."""
 
     def wire(self) -> dict[str, object]:
         """The workspace object of the API."""
@@ -204,8 +206,9 @@ def keyset_page(
 
 
 def slugify(text: str) -> str:
-    """Lower case, runs of anything but ``a-z0-9`` to one ``-``, trimmed."""
-    return _SLUG_JUNK.sub("-", text.lower()).strip("-")[:56] or "workspace"
+    """Lower case, runs of anything but ``a-z0-9`` to one ``-``, cut to 56 characters, then
+    trimmed of hyphens (so the cut never leaves one at the end)."""
+    return _SLUG_JUNK.sub("-", text.lower()).strip("-")[:56].strip("-") or "workspace"
 
 
 class Store:
@@ -366,10 +369,38 @@ class Store:
         stamp = iso_ms(now)
         ws.archived_at = stamp
         ws.updated_at = stamp
-        for key in self.keys.values():
-            if key.workspace_id == ws.id:
-                self.revoked.add(key.key_id)
+        ws.archive_revoked = [
+            key.key_id
+            for key in self.keys.values()
+            if key.workspace_id == ws.id and key.key_id not in self.revoked
+        ]
+        self.revoked.update(ws.archive_revoked)
         self.events.emit("workspace.archived", ws, ws.wire(), now=now)
+
+    def restore(self, ws: Workspace, now: float) -> None:
+        """Undo ``archive``: clear ``archivedAt``, un-revoke the keys it revoked, emit
+        ``workspace.restored`` (``previousAttributes``: ``archivedAt`` and ``status``)."""
+        previous: dict[str, object] = {"archivedAt": ws.archived_at, "status": "pending_deletion"}
+        ws.archived_at = None
+        ws.updated_at = iso_ms(now)
+        self.revoked.difference_update(ws.archive_revoked)
+        ws.archive_revoked = []
+        self.events.emit("workspace.restored", ws, ws.wire(), now=now, previous=previous)
+
+    def transfer_ownership(self, ws: Workspace, member: Member, now: float) -> None:
+        """Make ``member`` the owner and the old owner an admin; emit
+        ``workspace.ownership_transferred`` (see ``FakePlugipay.transfer_ownership``)."""
+        old = next(m for m in ws.members.values() if m.role == "owner")
+        previous_role = member.role
+        old.role = "admin"
+        member.role = "owner"
+        ws.owner = next(
+            (i for i, email in self.identities.items() if email == member.email), None
+        ) or self.new_identity(member.email)
+        previous: dict[str, object] = {"role": previous_role, "previousOwner": old.wire()}
+        self.events.emit(
+            "workspace.ownership_transferred", ws, member.wire(), now=now, previous=previous
+        )
 
     def email_taken(self, owner: str, email: str, except_id: str | None = None) -> bool:
         """Whether another active workspace of ``owner`` uses ``email`` as businessEmail."""

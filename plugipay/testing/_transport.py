@@ -3,6 +3,9 @@
 A dropped connection raises what a real drop raises (``httpx.RemoteProtocolError: Server
 disconnected without sending a response.``); latency waits with ``time.sleep`` on the sync path
 and ``anyio.sleep`` on the async one, so it works on asyncio and trio and can be cancelled.
+The client's read timeout (``request.extensions["timeout"]["read"]``) applies as on a real
+socket: when the injected latency exceeds it, the transport waits only that long, lets the
+request commit as the server would (its answer is lost), then raises ``httpx.ReadTimeout``.
 """
 
 from __future__ import annotations
@@ -26,6 +29,19 @@ def _raw_request(request: httpx.Request, body: bytes) -> RawRequest:
     return RawRequest(request.method, request.url.raw_path.decode("ascii"), headers, body)
 
 
+def _read_timeout(request: httpx.Request, delay: float) -> float | None:
+    """The read timeout that cuts ``delay`` short, or ``None`` when the answer comes in time."""
+    timeouts = request.extensions.get("timeout")
+    read = timeouts.get("read") if isinstance(timeouts, dict) else None
+    if isinstance(read, int | float) and 0 <= read < delay:
+        return float(read)
+    return None
+
+
+def _timed_out(request: httpx.Request) -> httpx.ReadTimeout:
+    return httpx.ReadTimeout("The read operation timed out", request=request)
+
+
 def _to_httpx(answer: RawResponse | None, request: httpx.Request) -> httpx.Response:
     if answer is None:
         raise httpx.RemoteProtocolError(
@@ -44,25 +60,33 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         """Answer one request from a sync ``httpx.Client``."""
         engine = self._engine
         pending = engine.open(_raw_request(request, request.read()))
+        cut = _read_timeout(request, pending.delay) if pending.delay else None
         if pending.delay:
-            self._sleep(pending)
-        return _to_httpx(engine.finish(pending), request)
+            self._sleep(pending, pending.delay if cut is None else cut)
+        answer = engine.finish(pending)
+        if cut is not None:
+            raise _timed_out(request)  # the server committed; the client stopped waiting
+        return _to_httpx(answer, request)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Answer one request from an ``httpx.AsyncClient``."""
         engine = self._engine
         pending = engine.open(_raw_request(request, await request.aread()))
+        cut = _read_timeout(request, pending.delay) if pending.delay else None
         if pending.delay:
             try:
-                await anyio.sleep(pending.delay)
+                await anyio.sleep(pending.delay if cut is None else cut)
             except BaseException:
                 engine.abandon(pending)
                 raise
-        return _to_httpx(engine.finish(pending), request)
+        answer = engine.finish(pending)
+        if cut is not None:
+            raise _timed_out(request)  # the server committed; the client stopped waiting
+        return _to_httpx(answer, request)
 
-    def _sleep(self, pending: Pending) -> None:
+    def _sleep(self, pending: Pending, seconds: float) -> None:
         try:
-            time.sleep(pending.delay)
+            time.sleep(seconds)
         except BaseException:
             self._engine.abandon(pending)
             raise

@@ -6,9 +6,11 @@ import json
 
 import pytest
 
+from plugipay._json import canonical_json
 from plugipay.testing import FakeClock, FakePlugipay
+from plugipay.testing._auth import parse_body
 
-from .emulator_helpers import START, RawClient, data_of, error_of
+from .emulator_helpers import START, RawClient, data_of, error_of, signed_headers
 
 BODY = {"email": "ada@example.com", "name": "Ada Lovelace", "metadata": {"city": "Jakarta"}}
 
@@ -213,3 +215,71 @@ def test_signing_vectors_pass_authentication(vectors_dir: object) -> None:
             case["method"], fake.base_url + case["pathAndQuery"], content=content, headers=headers
         )
         assert response.status_code != 401, (case, response.text)
+
+
+def test_escaped_index_keys_are_signed_in_canonical_order(
+    raw: RawClient, fake: FakePlugipay
+) -> None:
+    content = b'{"name":"x","\\u0031":"y"}'
+    canonical = canonical_json(json.loads(content)).encode()
+    assert canonical == b'{"1":"y","name":"x"}'
+    assert parse_body(content)[1] == canonical
+    headers = signed_headers(
+        "POST",
+        "/api/v1/customers",
+        canonical,
+        key_id=fake.key_id,
+        secret=fake.secret,
+        timestamp=int(fake.clock.time()),
+        idempotency_key="idem_1",
+    )
+    url = fake.base_url + "/api/v1/customers"
+    response = raw.http.post(url, content=content, headers=headers)
+    # Past the signature check: "1" is then refused as an unknown field.
+    assert error_of(response) == (400, "VALIDATION_ERROR")
+    assert [d["field"] for d in response.json()["error"]["details"]] == ["1"]
+    content = b'{"name":"x","metadata":{"b":"2","\\u0031":"y"}}'
+    canonical = b'{"name":"x","metadata":{"1":"y","b":"2"}}'
+    headers = signed_headers(
+        "POST",
+        "/api/v1/customers",
+        canonical,
+        key_id=fake.key_id,
+        secret=fake.secret,
+        timestamp=int(fake.clock.time()),
+        idempotency_key="idem_2",
+    )
+    response = raw.http.post(url, content=content, headers=headers)
+    assert response.status_code == 201
+    assert data_of(response)["metadata"] == {"1": "y", "b": "2"}
+
+
+@pytest.mark.parametrize("digits", [4301, 5000, 100_000])
+def test_timestamp_too_long_for_int_is_invalid(raw: RawClient, digits: int) -> None:
+    response = raw.get("/api/v1/customers", headers={"X-Plugipay-Timestamp": "1" * digits})
+    assert error_of(response) == (401, "INVALID_TIMESTAMP")
+    assert response.json()["error"]["message"] == (
+        "X-Plugipay-Timestamp must be integer unix seconds"
+    )
+
+
+def test_huge_timestamp_is_clock_skew(raw: RawClient) -> None:
+    response = raw.get("/api/v1/customers", headers={"X-Plugipay-Timestamp": "9" * 4000})
+    assert error_of(response) == (401, "CLOCK_SKEW")
+    assert response.json()["error"]["message"] == (
+        "X-Plugipay-Timestamp is too far away from the server clock (at most 300 s allowed)"
+    )
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"[" * 100_000 + b"]" * 100_000, id="arrays-100000"),
+        pytest.param(b'{"a":' * 100_000 + b"1" + b"}" * 100_000, id="objects-100000"),
+    ],
+)
+def test_deeply_nested_body_is_a_validation_error(raw: RawClient, content: bytes) -> None:
+    response = raw.post("/api/v1/customers", content=content, idempotency_key="idem_1")
+    assert error_of(response) == (400, "VALIDATION_ERROR")
+    assert response.json()["error"]["message"] == "The request body is nested too deeply"
+    assert raw.fake.customers == []

@@ -256,6 +256,28 @@ def test_created_after_takes_iso_and_epoch(raw: RawClient, fake: FakePlugipay) -
     assert details_of(response)[0]["field"] == "createdAfter"
 
 
+@pytest.mark.parametrize(
+    "value", ["nan", "NaN", "inf", "-inf", "infinity", "1e300", "-1e20", "0999-12-31T23:59:59Z"]
+)
+def test_created_after_out_of_range_is_a_validation_error(raw: RawClient, value: str) -> None:
+    raw.create_customer(name="a")
+    response = raw.get(f"{CUSTOMERS}?createdAfter={value}")
+    assert details_of(response) == [
+        {
+            "field": "createdAfter",
+            "code": "invalid",
+            "message": "createdAfter must be ISO 8601 or unix seconds, from year 1000 to year 9999",
+        }
+    ]
+
+
+def test_created_after_range_ends_are_accepted(raw: RawClient) -> None:
+    customer = raw.create_customer(name="a")
+    assert data_of(raw.get(f"{CUSTOMERS}?createdAfter=-30610224000")) == [customer]
+    assert data_of(raw.get(f"{CUSTOMERS}?createdAfter=253402300799.999")) == []
+    assert raw.get(f"{CUSTOMERS}?createdAfter=253402300800").status_code == 400
+
+
 def test_expand_default_payment_token(raw: RawClient) -> None:
     customer = raw.create_customer(defaultPaymentTokenId="pt_01HXTOKEN")
     expanded = data_of(raw.get(f"{CUSTOMERS}/{customer['id']}?expand=defaultPaymentToken"))

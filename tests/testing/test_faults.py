@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import types
 
 import httpx
@@ -228,5 +229,48 @@ def test_request_record_can_be_bounded() -> None:
     for i in range(5):
         raw.get(f"{CUSTOMERS}?limit={i + 1}")
     assert [r.target for r in fake.requests] == [f"{CUSTOMERS}?limit={i}" for i in (3, 4, 5)]
-    fake.requests.clear()
+    fake.clear_requests()
     assert len(fake.requests) == 0
+
+
+def test_requests_is_a_snapshot(raw: RawClient, fake: FakePlugipay) -> None:
+    raw.get(CUSTOMERS)
+    snapshot = fake.requests
+    raw.get(f"{CUSTOMERS}?limit=2")
+    assert [r.target for r in snapshot] == [CUSTOMERS]
+    assert [r.target for r in fake.requests] == [CUSTOMERS, f"{CUSTOMERS}?limit=2"]
+    assert isinstance(snapshot, list)
+    # clear() on a snapshot also clears the fake's log (older callers rely on it)
+    snapshot.clear()
+    assert (snapshot, fake.requests) == ([], [])
+
+
+def test_reading_requests_while_threads_send() -> None:
+    fake = FakePlugipay()
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def send() -> None:
+        raw = RawClient(fake)
+        for _ in range(200):
+            raw.get(CUSTOMERS)
+        done.set()
+
+    def read() -> None:
+        try:
+            while not done.is_set():
+                sum(1 for _ in fake.requests)
+        except BaseException as exc:
+            errors.append(exc)
+
+    senders = [threading.Thread(target=send) for _ in range(2)]
+    reader = threading.Thread(target=read)
+    reader.start()
+    for thread in senders:
+        thread.start()
+    for thread in senders:
+        thread.join(timeout=30)
+    done.set()
+    reader.join(timeout=30)
+    assert errors == []
+    assert len(fake.requests) == 400

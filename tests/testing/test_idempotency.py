@@ -176,3 +176,35 @@ def test_sync_client_in_threads_shares_the_store(fake: FakePlugipay) -> None:
     assert len(fake.customers) == 50
     assert len({c["id"] for c in fake.customers}) == 50
     assert data_of(raw.get(f"{CUSTOMERS}?limit=100&order=asc"))[0]["externalId"] is not None
+
+
+def test_expired_keys_are_purged_as_new_keys_are_claimed(
+    raw: RawClient, fake: FakePlugipay
+) -> None:
+    for i in range(50):
+        raw.create_customer(idempotency_key=f"k{i}", name=f"c{i}")
+    assert fake.idempotency_entries == 50
+    fake.clock.advance(3 * 24 * 60 * 60)
+    raw.create_customer(idempotency_key="fresh", name="new")
+    assert fake.idempotency_entries == 1
+    # an expired key is free again: a new request, not a replay
+    again = raw.post(CUSTOMERS, json={"name": "c0"}, idempotency_key="k0")
+    assert again.status_code == 201 and "idempotent-replayed" not in again.headers
+    assert fake.idempotency_entries == 2
+
+
+def test_purge_stops_at_the_first_live_answer() -> None:
+    store = IdempotencyStore()
+    ok = RawResponse(201, [], b"{}")
+    day = 24 * 60 * 60
+    for i, now in enumerate([0.0, 10.0, 20.0]):
+        claim = store.claim("ak", f"k{i}", ("POST", "/", "", str(i)), now)
+        assert not isinstance(claim, RawResponse)
+        store.complete(claim, ok, now)
+    pending = store.claim("ak", "running", ("POST", "/", "", "r"), 0.0)
+    assert not isinstance(pending, RawResponse)
+    store.claim("ak", "x", ("POST", "/", "", "x"), day + 15.0)
+    # k0 and k1 expired; k2, the running claim and x stay
+    assert len(store) == 3
+    store.claim("ak", "y", ("POST", "/", "", "y"), 10 * day)
+    assert len(store) == 3  # k2 purged; running and x are claims, not stored answers

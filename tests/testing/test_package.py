@@ -41,3 +41,12 @@ def test_emulator_does_not_import_the_clients() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=ENV
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_async_fixture_docs_say_how_to_use_it_under_pytest_asyncio() -> None:
+    from plugipay.testing import pytest_plugin
+
+    for doc in (pytest_plugin.__doc__, pytest_plugin.async_plugipay_client.__doc__):
+        assert doc is not None
+        assert "@pytest.mark.anyio" in doc and "pytest-asyncio" in doc
+        assert "async with plugipay_fake.async_client() as" in doc

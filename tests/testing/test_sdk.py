@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import time
+import types
 from typing import Any
 
 import anyio
@@ -17,6 +19,7 @@ from plugipay import (
     NotFoundError,
     PlugipayClient,
     PlugipayError,
+    PlugipayTimeoutError,
 )
 from plugipay._convert import make_converter
 from plugipay._models import (
@@ -269,3 +272,63 @@ def test_strict_converter_loads_every_payload(raw: RawClient, fake: FakePlugipay
     }
     for event in fake.events:
         assert convert.structure(event, WebhookEvent).raw == event
+
+
+def test_client_timeout_cuts_injected_latency_and_the_create_commits(
+    fake: FakePlugipay, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slept: list[float] = []
+    monkeypatch.setattr(
+        "plugipay.testing._transport.time", types.SimpleNamespace(sleep=slept.append)
+    )
+    fake.faults.add("latency", method="POST", seconds=0.5)
+    with (
+        fake.client(timeout=0.05, max_retries=0) as plug,
+        pytest.raises(PlugipayTimeoutError) as info,
+    ):
+        plug.customers.create(name="Late")
+    assert (info.value.status, info.value.code) == (0, "timeout")
+    assert slept == [0.05]
+    assert [c["name"] for c in fake.customers] == ["Late"]
+
+
+def test_client_timeout_fires_in_real_time(fake: FakePlugipay) -> None:
+    fake.faults.add("latency", method="POST", seconds=5.0)
+    started = time.monotonic()
+    with fake.client(timeout=0.05, max_retries=0) as plug, pytest.raises(PlugipayTimeoutError):
+        plug.customers.create(name="Late")
+    # A behaviour bound, not a speed claim: the call ends long before the 5 s the server takes.
+    assert time.monotonic() - started < 2.5
+    assert len(fake.customers) == 1
+
+
+def test_latency_within_the_timeout_answers(
+    fake: FakePlugipay, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slept: list[float] = []
+    monkeypatch.setattr(
+        "plugipay.testing._transport.time", types.SimpleNamespace(sleep=slept.append)
+    )
+    fake.faults.add("latency", method="POST", seconds=0.5)
+    with fake.client(timeout=0.6, max_retries=0) as plug:
+        assert plug.customers.create(name="On time").name == "On time"
+    assert slept == [0.5]
+
+
+@pytest.mark.anyio
+async def test_async_client_timeout_cuts_injected_latency(
+    fake: FakePlugipay, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    monkeypatch.setattr("plugipay.testing._transport.anyio", types.SimpleNamespace(sleep=sleep))
+    fake.faults.add("latency", method="POST", seconds=0.5)
+    async with fake.async_client(timeout=0.05, max_retries=0) as plug:
+        with pytest.raises(PlugipayTimeoutError) as info:
+            await plug.customers.create(name="Late")
+    assert (info.value.status, info.value.code) == (0, "timeout")
+    assert slept == [0.05]
+    assert [c["name"] for c in fake.customers] == ["Late"]

@@ -132,3 +132,40 @@ def test_cli_prints_exports_then_serves_until_sigterm() -> None:
         _out, err = proc.communicate(timeout=10)
     assert proc.returncode == 0
     assert "stopped" in err and "Traceback" not in err
+
+
+def test_unexpected_errors_become_500_answers_and_the_server_lives_on(
+    fake: FakePlugipay, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("boom")
+
+    with fake.serve() as url:
+        raw = RawClient(fake, base_url=url)
+        monkeypatch.setattr("plugipay.testing._engine.authenticate", broken)
+        response = raw.get("/api/v1/customers")
+        assert error_of(response) == (500, "INTERNAL_ERROR")
+        assert response.json() == {
+            "data": None,
+            "error": {"code": "INTERNAL_ERROR", "message": "Emulator error: RuntimeError: boom"},
+            "meta": {"requestId": response.headers["x-request-id"]},
+        }
+        monkeypatch.undo()
+        # the same keep-alive connection still gets answers
+        assert raw.get("/api/v1/customers").status_code == 200
+        raw.http.close()
+
+
+def test_errors_after_the_handler_become_500_and_free_the_key(
+    raw: RawClient, fake: FakePlugipay, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("lost")
+
+    monkeypatch.setattr(fake._engine.idempotency, "complete", broken)
+    response = raw.post("/api/v1/customers", json={"name": "A"}, idempotency_key="k")
+    assert error_of(response) == (500, "INTERNAL_ERROR")
+    assert response.json()["error"]["message"] == "Emulator error: RuntimeError: lost"
+    monkeypatch.undo()
+    retried = raw.post("/api/v1/customers", json={"name": "A"}, idempotency_key="k")
+    assert retried.status_code == 201 and "idempotent-replayed" not in retried.headers

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from plugipay.testing import FakePlugipay
+import json
+
+import pytest
+
+from plugipay.testing import FakePlugipay, _validate
+from plugipay.testing._store import slugify
 
 from .emulator_helpers import RawClient, data_of, error_of
 
@@ -239,3 +244,120 @@ def test_workspace_events(raw: RawClient, fake: FakePlugipay) -> None:
     assert updated["data"]["previousAttributes"] == {"brandName": None}  # type: ignore[index]
     assert set(updated) == {"id", "type", "accountId", "workspaceId", "createdAt", "data"}
     assert str(updated["id"]).startswith("evt_")
+
+
+def test_derived_slug_never_ends_with_a_hyphen(raw: RawClient) -> None:
+    made = create(raw, "k1", name="a" * 55 + " b")
+    assert made["slug"] == "a" * 55
+    made = create(raw, "k2", name="  " + "b" * 56 + "!!")
+    assert made["slug"] == "b" * 56
+    assert create(raw, "k3", name="---")["slug"] == "workspace"
+    assert slugify("a" * 55 + " b") == "a" * 55
+    assert slugify("x" * 56 + "-y") == "x" * 56
+
+
+def test_restore_workspace_unrevokes_the_keys_the_archive_revoked(
+    raw: RawClient, fake: FakePlugipay
+) -> None:
+    url = f"{WS}/{fake.workspace_id}"
+    kept = fake.add_key(role="admin")
+    revoked_before = fake.add_key(role="member")
+    fake.revoke_key(revoked_before)
+    assert raw.delete(url).status_code == 204
+    fake.clock.advance(60)
+    restored = fake.restore_workspace(fake.workspace_id)
+    assert (restored["archivedAt"], restored["status"]) == (None, "active")
+    assert restored["updatedAt"] == "2026-05-12T10:43:00.000Z"
+    assert data_of(raw.get(url))["archivedAt"] is None
+    as_admin = RawClient(fake, key_id=kept.key_id, secret=kept.secret)
+    assert as_admin.get("/api/v1/customers").status_code == 200
+    as_member = RawClient(fake, key_id=revoked_before.key_id, secret=revoked_before.secret)
+    assert error_of(as_member.get("/api/v1/customers")) == (401, "REVOKED_KEY")
+    event = fake.events[-1]
+    assert (event["type"], event["workspaceId"], event["createdAt"]) == (
+        "workspace.restored",
+        fake.workspace_id,
+        "2026-05-12T10:43:00.000Z",
+    )
+    assert event["data"] == {
+        "object": restored,
+        "previousAttributes": {
+            "archivedAt": "2026-05-12T10:42:00.000Z",
+            "status": "pending_deletion",
+        },
+    }
+    count = len(fake.events)
+    assert fake.restore_workspace(fake.workspace_id) == restored  # not archived: a no-op
+    assert len(fake.events) == count
+    with pytest.raises(KeyError):
+        fake.restore_workspace("ws_missing")
+
+
+def test_transfer_ownership(raw: RawClient, fake: FakePlugipay) -> None:
+    url = f"{WS}/{fake.workspace_id}/members"
+    invited = data_of(raw.post(url, json={"email": "alice@acme.com", "role": "member"}))
+    with pytest.raises(ValueError, match="hasn't accepted"):
+        fake.transfer_ownership(fake.workspace_id, "alice@acme.com")
+    fake.accept_invite(fake.workspace_id, invited["id"])
+    received: list[bytes] = []
+    fake.add_webhook(
+        lambda body, headers: received.append(body), types=["workspace.ownership_transferred"]
+    )
+    new_owner = fake.transfer_ownership(fake.workspace_id, "alice@acme.com")
+    assert (new_owner["id"], new_owner["role"]) == (invited["id"], "owner")
+    roles = {m["email"]: m["role"] for m in data_of(raw.get(url))}
+    assert roles == {"owner@example.com": "admin", "alice@acme.com": "owner"}
+    old_owner = next(m for m in fake.members() if m["email"] == "owner@example.com")
+    event = fake.events[-1]
+    assert (event["type"], event["workspaceId"]) == (
+        "workspace.ownership_transferred",
+        fake.workspace_id,
+    )
+    assert event["data"] == {
+        "object": new_owner,
+        "previousAttributes": {"role": "member", "previousOwner": old_owner},
+    }
+    assert [json.loads(body)["id"] for body in received] == [event["id"]]
+    # the old owner can now be removed like any admin; the new owner can't
+    assert error_of(raw.delete(f"{url}/{invited['id']}")) == (409, "OWNER_IMMUTABLE")
+    count = len(fake.events)
+    fake.transfer_ownership(fake.workspace_id, invited["id"])  # already owner: a no-op
+    assert len(fake.events) == count
+    with pytest.raises(KeyError):
+        fake.transfer_ownership(fake.workspace_id, "nobody@example.com")
+
+
+@pytest.mark.parametrize(
+    "zone", ["posixrules", "posix/Asia/Jakarta", "right/UTC", "Asia", "zone.tab"]
+)
+def test_timezone_must_be_a_listed_zone(raw: RawClient, fake: FakePlugipay, zone: str) -> None:
+    response = raw.patch(f"{WS}/{fake.workspace_id}", json={"timezone": zone})
+    assert error_of(response) == (400, "VALIDATION_ERROR")
+    assert response.json()["error"]["details"] == [
+        {
+            "field": "timezone",
+            "code": "invalid",
+            "message": "timezone must be an IANA time zone such as Asia/Jakarta",
+        }
+    ]
+
+
+def test_timezone_without_a_tz_database_accepts_area_city_names(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_validate, "_zone_names", frozenset)
+    ok = [
+        "Asia/Jakarta",
+        "America/Argentina/Buenos_Aires",
+        "Etc/GMT+7",
+        "America/Port-au-Prince",
+        "UTC",
+    ]
+    assert [_validate.timezone_rule("timezone", z) for z in ok] == [None] * len(ok)
+    bad = ["posixrules", "Asia", "/etc/passwd", "Asia/../x", "asia/jakarta", "Asia/", 7]
+    assert all(_validate.timezone_rule("timezone", z) is not None for z in bad)
+
+
+def test_timezone_zone_list_is_read_once() -> None:
+    assert _validate._zone_names() is _validate._zone_names()
+    assert "Asia/Jakarta" in _validate._zone_names()
