@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -105,6 +107,9 @@ def test_cli_prints_exports_then_serves_until_sigterm() -> None:
         env=env,
         text=True,
     )
+    # A hung CLI must fail this test, not stall the suite: kill it after 30 s, which ends readline.
+    watchdog = threading.Timer(30, proc.kill)
+    watchdog.start()
     try:
         assert proc.stdout is not None
         lines = [proc.stdout.readline().rstrip("\n") for _ in range(5)]
@@ -119,6 +124,16 @@ def test_cli_prints_exports_then_serves_until_sigterm() -> None:
         response = httpx.get(base_url + "/api/v1/customers")
         assert error_of(response) == (401, "AUTH_REQUIRED")
         assert response.json()["error"]["message"].startswith("Missing or malformed Authorization")
+        curl = shutil.which("curl")
+        if curl is not None:  # the "plain curl", where the machine has one
+            done = subprocess.run(
+                [curl, "-s", "-i", "--max-time", "10", base_url + "/api/v1/customers"],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            assert done.stdout.splitlines()[0] == "HTTP/1.1 401 Unauthorized"
+            assert '"code":"AUTH_REQUIRED"' in done.stdout
         with PlugipayClient(key_id="ak_test_cli", secret="sk_test_cli", base_url=base_url) as plug:
             for i in range(5):
                 plug.customers.create(name=f"via cli {i}")
@@ -128,6 +143,7 @@ def test_cli_prints_exports_then_serves_until_sigterm() -> None:
         head = httpx.head(base_url + "/api/v1/customers")
         assert (head.status_code, head.content) == (401, b"")
     finally:
+        watchdog.cancel()
         proc.send_signal(signal.SIGTERM)
         _out, err = proc.communicate(timeout=10)
     assert proc.returncode == 0
