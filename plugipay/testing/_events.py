@@ -59,6 +59,10 @@ class EventLog:
         self.events: list[dict[str, object]] = []
         self.endpoints: list[WebhookEndpoint] = []
         self._pending: deque[tuple[WebhookEndpoint, dict[str, object]]] = deque()
+        # One deliverer at a time keeps deliveries in event order across threads, and a request
+        # that finds another thread delivering waits until its own events are out too. Re-entrant:
+        # a webhook handler may call the fake again from inside a delivery.
+        self._delivering = threading.RLock()
         self._lock = threading.Lock()
 
     def emit(
@@ -90,13 +94,11 @@ class EventLog:
         return event
 
     def deliver_pending(self) -> None:
-        """Deliver queued events; called with no store lock held."""
-        while self._pending:
-            try:
+        """Deliver queued events in order; called with no store lock held."""
+        with self._delivering:
+            while self._pending:
                 endpoint, event = self._pending.popleft()
-            except IndexError:
-                return
-            self._deliver(endpoint, event)
+                self._deliver(endpoint, event)
 
     def _deliver(self, endpoint: WebhookEndpoint, event: dict[str, object]) -> None:
         from ..webhooks import sign  # the SDK's own signer, loaded on the first delivery

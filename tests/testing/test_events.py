@@ -123,3 +123,36 @@ def test_delivery_to_a_url(
     body, headers = got[0]
     assert headers["x-plugipay-signature"] == expected_header(body, "whsec_url", 1_778_582_520)
     assert endpoint.delivered == [json.loads(body)["id"]]
+
+
+def test_deliveries_keep_event_order_across_threads_and_land_before_the_call_returns() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    fake = FakePlugipay(seed=9)
+    delivered: list[str] = []
+    lock = threading.Lock()
+
+    def receive(body: bytes, headers: Mapping[str, str]) -> None:
+        with lock:
+            delivered.append(json.loads(body)["id"])
+
+    fake.add_webhook(receive, secret="whsec_order")
+    missing: list[str] = []
+
+    def create(i: int) -> None:
+        with fake.client() as plug:
+            plug.customers.create(external_id=f"order-{i}")
+        # Our own event was delivered before the call returned.
+        mine = [
+            e["id"] for e in fake.events if e["data"]["object"].get("externalId") == f"order-{i}"
+        ]
+        with lock:
+            if not set(mine) <= set(delivered):
+                missing.extend(mine)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(create, range(200)))
+    assert missing == []
+    created = [e["id"] for e in fake.events if e["type"] == "plugipay.customer.created.v1"]
+    assert len(created) == 200
+    assert delivered == created, "deliveries follow event order"
