@@ -249,16 +249,15 @@ def error_from_response(
         error = None
     else:
         error = envelope.get("error") if isinstance(envelope, dict) else None
+    meta = envelope.get("meta") if isinstance(envelope, dict) else None
+    meta_request_id = meta.get("requestId") if isinstance(meta, dict) else None
+    request_id = meta_request_id if isinstance(meta_request_id, str) else header_request_id
     if not isinstance(error, dict):
         snippet = body[: _SNIPPET * 4].decode("utf-8", "replace")[:_SNIPPET]
         what = (
             "an empty body" if not body else f"a body that isn't the Plugipay envelope: {snippet!r}"
         )
-        return InvalidResponseError(
-            f"HTTP {status} with {what}", request_id=header_request_id, **common
-        )
-    meta = envelope.get("meta") if isinstance(envelope, dict) else None
-    request_id = meta.get("requestId") if isinstance(meta, dict) else None
+        return InvalidResponseError(f"HTTP {status} with {what}", request_id=request_id, **common)
     wire_code = error.get("code")
     code = wire_code.lower() if isinstance(wire_code, str) and wire_code else None
     message = error.get("message")
@@ -267,7 +266,7 @@ def error_from_response(
     cls = error_class_for(status)
     kwargs: dict[str, Any] = {
         "code": code,
-        "request_id": request_id if isinstance(request_id, str) else header_request_id,
+        "request_id": request_id,
         "details": error.get("details"),
         "doc_url": error.get("docUrl") if isinstance(error.get("docUrl"), str) else None,
         **common,

@@ -325,3 +325,10 @@ def test_mapped_errors_pickle_round_trip() -> None:
         [{"field": "email"}],
         "idem_v",
     )
+
+
+def test_a_json_body_without_error_still_gives_its_request_id() -> None:
+    body = b'{"data":null,"meta":{"requestId":"req_meta"}}'
+    err = error_from_response(502, body, {"X-Request-Id": "req_header"})
+    assert isinstance(err, InvalidResponseError)
+    assert err.request_id == "req_meta"
