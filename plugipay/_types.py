@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Final, Literal, TypeAlias, TypeVar
 
-__all__ = ["NOT_GIVEN", "AsyncSleep", "NotGiven", "NotGivenOr", "Query", "Sleep"]
+__all__ = ["NOT_GIVEN", "AsyncSleep", "NotGiven", "NotGivenOr", "Sleep"]
 
 _T = TypeVar("_T")
 
@@ -39,9 +39,6 @@ NOT_GIVEN: Final = NotGiven()
 
 NotGivenOr: TypeAlias = _T | NotGiven
 """A parameter that may be left out entirely (``NOT_GIVEN``), distinct from ``None``."""
-
-Query: TypeAlias = "list[tuple[str, object]]"
-"""Query parameters in the order the method declares them; ``None`` values are left out."""
 
 AsyncSleep: TypeAlias = "Callable[[float], Awaitable[None]]"
 """An injectable async sleep (tests pass one that records instead of waiting)."""
