@@ -191,15 +191,18 @@ def import_phase(forjio: Path | None, runs: int) -> dict[str, float]:
 
 def bulk_phase(creates: int, latency_creates: int) -> dict[str, float]:
     """Creates per second: ``async@N`` / ``sync@N`` against the emulator server as it is, and
-    ``lag-async@N`` / ``lag-sync@N`` when it takes ``LATENCY`` seconds per request."""
+    ``lag-async@N`` / ``lag-sync@N`` when it takes ``LATENCY`` seconds per request
+    (``latency_creates × (1 + N)`` creates per cell)."""
     results: dict[str, float] = {}
     runs = (("", creates, ()), ("lag-", latency_creates, ("--latency", str(LATENCY))))
     for prefix, count, flags in runs:
         with server("emulator_server.py", *flags) as (url, key_id, secret):
             for mode in ("async", "sync"):
                 for n in CONCURRENCY:
+                    # With latency, calls scale with n so every cell lasts a few seconds.
+                    total = count * (1 + n) if prefix else count
                     command = [sys.executable, "bulk_worker.py", mode, url, key_id, secret]
-                    out = _json_of([*command, str(count), str(n)], timeout=600)
+                    out = _json_of([*command, str(total), str(n)], timeout=600)
                     results[f"{prefix}{mode}@{n}"] = out["per_second"]
                     print(f"  bulk {prefix}{mode}@{n}: {out['per_second']:.0f}/s", flush=True)
     return results
@@ -391,11 +394,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="small counts: a smoke run")
     args = parser.parse_args(argv)
     rounds, calls, imports_n, creates, lagged, customers = (
-        (2, 200, 3, 300, 40, 10_000) if args.quick else (5, 1000, 9, 5000, 500, 100_000)
+        (2, 200, 3, 300, 10, 10_000) if args.quick else (5, 1000, 9, 5000, 60, 100_000)
     )
     settings = (
         f"CPU: {rounds} rounds × {calls} calls per op after 200 warm-up; imports: {imports_n} "
-        f"runs; bulk: {creates} creates per cell ({lagged} with latency); paging: {customers}"
+        f"runs; bulk: {creates} creates per cell ({lagged} × (1 + c) with latency); paging: "
+        f"{customers}"
     )
     forjio = ensure_forjio()
     print("per-call CPU …", flush=True)
