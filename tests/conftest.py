@@ -1,10 +1,24 @@
-"""Shared test helpers: where the wire-contract vectors live."""
+"""Shared test helpers: where the wire-contract vectors live, and a clean environment."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# A CI runner's proxy would carry our 127.0.0.1 traffic off the machine (httpx's NO_PROXY
+# matching skips bare IPs), and a PLUGIPAY_* setting would leak into every client the tests
+# build. Tests that need one set it themselves; subprocesses inherit the cleaned environment.
+_PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Drop proxy and ``PLUGIPAY_*`` variables before any test (or client) runs."""
+    for name in list(os.environ):
+        if name.lower() in _PROXY_VARIABLES or name.startswith("PLUGIPAY_"):
+            del os.environ[name]
+
 
 VECTORS_DIR = Path(__file__).resolve().parents[2] / "shared" / "vectors"
 """``shared/vectors`` beside the repository checkout (``/work/main`` and ``/work/shared``)."""

@@ -81,6 +81,9 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default backlog of 5 overflows on a burst of new connections; the kernel
+    # then falls back to SYN cookies, which now and then reset a request mid-send.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], engine: Engine) -> None:
         self.engine = engine
