@@ -27,14 +27,8 @@ PYTHON_BLOCKS = [
 
 @pytest.fixture
 def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakePlugipay]:
-    """A fresh fake on loopback, with the environment README's snippets read pointing at it."""
-    for name in (
-        "PLUGIPAY_API_KEY",
-        "PLUGIPAY_KEY_SECRET",
-        "PLUGIPAY_ON_BEHALF_OF",
-        "PLUGIPAY_LOG",
-    ):
-        monkeypatch.delenv(name, raising=False)
+    """A fresh fake on loopback, with the environment README's snippets read pointing at it
+    (tests/conftest.py has already dropped every other ``PLUGIPAY_*`` variable)."""
     fake = FakePlugipay(seed=2)
     with fake.serve() as base_url:
         monkeypatch.setenv("PLUGIPAY_BASE_URL", base_url)

@@ -14,12 +14,6 @@ from plugipay import _logging
 def clean_logger() -> Iterator[logging.Logger]:
     logger = logging.getLogger("plugipay")
     level, handlers = logger.level, list(logger.handlers)
-    # Start from no env-installed handler, whatever an earlier client installed.
-    for handler in _logging._installed:
-        logger.removeHandler(handler)
-    _logging._installed.clear()
-    handlers = [h for h in handlers if h in logger.handlers]
-    logger.setLevel(logging.NOTSET)
     yield logger
     for handler in _logging._installed:
         logger.removeHandler(handler)
