@@ -2,145 +2,105 @@
 
 Names load on first use (``import plugipay`` stays cheap: anyio, attrs and cattrs are imported
 only when a client, model or error is first touched), while type checkers see every name.
+``__all__`` is derived, not kept by hand: the names in ``_CORE`` below, every error of
+``_exceptions.__all__`` and every model class the model modules declare.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._version import __version__
+from ._version import __version__ as __version__
 
+# What type checkers see: ``X as X`` and star imports of literal ``__all__`` lists are explicit
+# re-exports; one star import per model family (see ``plugipay._models``).
 if TYPE_CHECKING:
-    from ._async._client import AsyncPlugipayClient
-    from ._async._client import AsyncPlugipayClient as AsyncPlugipay
-    from ._async._pagination import AsyncCursorPaginator, AsyncPage
-    from ._exceptions import (
-        AuthenticationError,
-        BadRequestError,
-        ConflictError,
-        GoneError,
-        InternalServerError,
-        InvalidResponseError,
-        NotFoundError,
-        PermissionDeniedError,
-        PlugipayError,
-        PlugipayNetworkError,
-        PlugipaySignatureError,
-        PlugipayTimeoutError,
-        RateLimitError,
-        UnprocessableEntityError,
-    )
-    from ._models import (
-        Customer,
-        ManagedOnboardingState,
-        ManagedSubAccount,
-        PartnerWorkspace,
-        Resource,
-        WebhookEvent,
-        Workspace,
-        WorkspaceMember,
-    )
-    from ._page import PageResult
-    from ._sync._client import PlugipayClient
-    from ._sync._client import PlugipayClient as Plugipay
-    from ._sync._pagination import CursorPaginator, Page
-    from ._types import NOT_GIVEN, NotGiven
-    from .webhooks import verify as verify_webhook
+    from ._async._client import AsyncPlugipayClient as AsyncPlugipayClient
+    from ._async._pagination import AsyncCursorPaginator as AsyncCursorPaginator
+    from ._async._pagination import AsyncPage as AsyncPage
+    from ._exceptions import *  # noqa: F403
+    from ._models._base import Resource as Resource
+    from ._models.customers import *  # noqa: F403
+    from ._models.events import *  # noqa: F403
+    from ._models.platform import *  # noqa: F403
+    from ._models.workspaces import *  # noqa: F403
+    from ._page import PageResult as PageResult
+    from ._sync._client import PlugipayClient as PlugipayClient
+    from ._sync._pagination import CursorPaginator as CursorPaginator
+    from ._sync._pagination import Page as Page
+    from ._types import NOT_GIVEN as NOT_GIVEN
+    from ._types import NotGiven as NotGiven
+    from .webhooks import verify as _verify
 
-__all__ = [
-    "NOT_GIVEN",
-    "AsyncCursorPaginator",
-    "AsyncPage",
-    "AsyncPlugipay",
-    "AsyncPlugipayClient",
-    "AuthenticationError",
-    "BadRequestError",
-    "ConflictError",
-    "CursorPaginator",
-    "Customer",
-    "GoneError",
-    "InternalServerError",
-    "InvalidResponseError",
-    "ManagedOnboardingState",
-    "ManagedSubAccount",
-    "NotFoundError",
-    "NotGiven",
-    "Page",
-    "PageResult",
-    "PartnerWorkspace",
-    "PermissionDeniedError",
-    "Plugipay",
-    "PlugipayClient",
-    "PlugipayError",
-    "PlugipayNetworkError",
-    "PlugipaySignatureError",
-    "PlugipayTimeoutError",
-    "RateLimitError",
-    "Resource",
-    "UnprocessableEntityError",
-    "WebhookEvent",
-    "Workspace",
-    "WorkspaceMember",
-    "__version__",
-    "verify_webhook",
-]
+    AsyncPlugipay = AsyncPlugipayClient
+    Plugipay = PlugipayClient
+    verify_webhook = _verify
 
-# public name -> (module, attribute); resolved by __getattr__ on first access.
-_LAZY: dict[str, tuple[str, str]] = {
+# Public names that are neither errors nor models: name -> (module, attribute).
+_CORE: dict[str, tuple[str, str]] = {
     "AsyncCursorPaginator": ("._async._pagination", "AsyncCursorPaginator"),
     "AsyncPage": ("._async._pagination", "AsyncPage"),
     "AsyncPlugipay": ("._async._client", "AsyncPlugipayClient"),
     "AsyncPlugipayClient": ("._async._client", "AsyncPlugipayClient"),
-    "AuthenticationError": ("._exceptions", "AuthenticationError"),
-    "BadRequestError": ("._exceptions", "BadRequestError"),
-    "ConflictError": ("._exceptions", "ConflictError"),
     "CursorPaginator": ("._sync._pagination", "CursorPaginator"),
-    "Customer": ("._models", "Customer"),
-    "GoneError": ("._exceptions", "GoneError"),
-    "InternalServerError": ("._exceptions", "InternalServerError"),
-    "InvalidResponseError": ("._exceptions", "InvalidResponseError"),
-    "ManagedOnboardingState": ("._models", "ManagedOnboardingState"),
-    "ManagedSubAccount": ("._models", "ManagedSubAccount"),
     "NOT_GIVEN": ("._types", "NOT_GIVEN"),
-    "NotFoundError": ("._exceptions", "NotFoundError"),
     "NotGiven": ("._types", "NotGiven"),
     "Page": ("._sync._pagination", "Page"),
     "PageResult": ("._page", "PageResult"),
-    "PartnerWorkspace": ("._models", "PartnerWorkspace"),
-    "PermissionDeniedError": ("._exceptions", "PermissionDeniedError"),
     "Plugipay": ("._sync._client", "PlugipayClient"),
     "PlugipayClient": ("._sync._client", "PlugipayClient"),
-    "PlugipayError": ("._exceptions", "PlugipayError"),
-    "PlugipayNetworkError": ("._exceptions", "PlugipayNetworkError"),
-    "PlugipaySignatureError": ("._exceptions", "PlugipaySignatureError"),
-    "PlugipayTimeoutError": ("._exceptions", "PlugipayTimeoutError"),
-    "RateLimitError": ("._exceptions", "RateLimitError"),
-    "Resource": ("._models", "Resource"),
-    "UnprocessableEntityError": ("._exceptions", "UnprocessableEntityError"),
-    "WebhookEvent": ("._models", "WebhookEvent"),
-    "Workspace": ("._models", "Workspace"),
-    "WorkspaceMember": ("._models", "WorkspaceMember"),
     "verify_webhook": (".webhooks", "verify"),
 }
-
 
 # Public submodules, importable on attribute access too (``plugipay.webhooks.verify``).
 _SUBMODULES = frozenset({"bulk", "errors", "models", "testing", "webhooks"})
 
 
-def __getattr__(name: str) -> Any:
-    import importlib
+if not TYPE_CHECKING:
+    # Hidden from type checkers, so a misspelt name is their error rather than ``Any``.
 
-    if name in _SUBMODULES:
-        return importlib.import_module(f".{name}", __name__)
-    target = _LAZY.get(name)
-    if target is None:
+    def _sort_key(name: str) -> tuple[int, str]:
+        # Constants, then classes, then functions and modules: ruff's RUF022 order.
+        return (0 if name.isupper() else 1 if name[0].isupper() else 2, name)
+
+    def _public_names() -> list[str]:
+        """``__all__``: the core names, the errors and the model classes."""
+        import importlib
+
+        errors = importlib.import_module("._exceptions", __name__)
+        models = importlib.import_module("._models", __name__)
+        names = set(_CORE) | {"__version__"}
+        names.update(name for name in errors.__all__ if name[0].isupper())
+        names.update(["Resource", *(model.__name__ for model in models.MODELS)])
+        return sorted(names, key=_sort_key)
+
+    def __getattr__(name: str) -> Any:
+        import importlib
+
+        if name == "__all__":
+            value: Any = _public_names()
+        elif name in _SUBMODULES:
+            return importlib.import_module(f".{name}", __name__)
+        elif name in _CORE:
+            module_name, attr = _CORE[name]
+            value = getattr(importlib.import_module(module_name, __name__), attr)
+        else:
+            value = _from_declarations(name)
+        globals()[name] = value
+        return value
+
+    def _from_declarations(name: str) -> Any:
+        """An error or a model (or a model's type alias) by name; ``AttributeError`` otherwise."""
+        import importlib
+
+        if name[:1].isupper():
+            errors = importlib.import_module("._exceptions", __name__)
+            if name in errors.__all__:
+                return getattr(errors, name)
+            models = importlib.import_module("._models", __name__)
+            if name in models.PUBLIC:
+                return models.PUBLIC[name]
         raise AttributeError(f"module 'plugipay' has no attribute {name!r}")
-    module_name, attr = target
-    value = getattr(importlib.import_module(module_name, __name__), attr)
-    globals()[name] = value
-    return value
 
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    def __dir__() -> list[str]:
+        return sorted(set(globals()) | set(__getattr__("__all__")))

@@ -28,14 +28,16 @@ import types
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from operator import itemgetter
-from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
+from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 
 import attrs
 import cattrs
 from cattrs.errors import ForbiddenExtraKeysError
 
 from ._exceptions import InvalidResponseError
-from ._models import Customer, Resource, WebhookEvent, Workspace, WorkspaceMember
+from ._models import event_model
+from ._models._base import Resource
+from ._models.events import WebhookEvent
 from ._urls import format_datetime
 
 __all__ = ["converter", "make_converter", "structure", "structure_many", "to_wire"]
@@ -47,15 +49,6 @@ _Reader = Callable[[dict[str, Any]], Any]
 _Kind = Literal["plain", "datetime", "event"]
 
 _STRICT_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
-_WORKSPACE_EVENTS = frozenset(
-    {
-        "workspace.created",
-        "workspace.updated",
-        "workspace.archived",
-        "workspace.restored",
-        "workspace.ownership_transferred",
-    }
-)
 _EVENT_DATA_KEYS = frozenset({"object", "previousAttributes"})
 # WebhookEvent fields read from inside the wire "data" object rather than from a key of their own.
 _EVENT_FIELDS = frozenset({"data", "previous_attributes"})
@@ -155,9 +148,9 @@ def _plan(cls: type[Resource]) -> tuple[_Field, ...]:
     """The wire reading of every typed field of a model (``raw`` excluded), made once per class."""
     plan = _PLANS.get(cls)
     if plan is None:
-        hints = get_type_hints(cls)
+        # The models package resolved every field type (attrs.resolve_types) when it loaded.
         plan = _PLANS[cls] = tuple(
-            _field_for(cls, attribute, hints[attribute.name])
+            _field_for(cls, attribute, attribute.type)
             for attribute in attrs.fields(cls)
             if attribute.name != "raw"
         )
@@ -232,19 +225,6 @@ def _extra_keys(cls: type, payload: Mapping[str, Any], known: frozenset[str]) ->
 # --- webhook events ----------------------------------------------------------------------------
 
 
-def _event_model(event_type: object) -> type[Resource] | None:
-    """The model an event's object is, by event type; ``None`` keeps the payload dict."""
-    if not isinstance(event_type, str):
-        return None
-    if event_type.startswith("plugipay.customer."):
-        return Customer
-    if event_type.startswith("workspace.member_"):
-        return WorkspaceMember
-    if event_type in _WORKSPACE_EVENTS:
-        return Workspace
-    return None
-
-
 def _event_readers(conv: cattrs.Converter, strict: bool) -> dict[str, _Reader]:
     """Readers of ``data.object`` (typed by event type) and ``data.previousAttributes``."""
 
@@ -267,7 +247,7 @@ def _event_readers(conv: cattrs.Converter, strict: bool) -> dict[str, _Reader]:
             return None
         if not isinstance(obj, dict):
             raise InvalidResponseError(f"WebhookEvent.data.object: unexpected {_json_type(obj)}")
-        model = _event_model(payload.get("type"))
+        model = event_model(payload.get("type"))
         return obj if model is None else conv.structure(obj, model)
 
     def read_previous(payload: dict[str, Any]) -> Any:

@@ -37,7 +37,6 @@ __all__ = [
     "PlugipayTimeoutError",
     "RateLimitError",
     "UnprocessableEntityError",
-    "error_from_response",
 ]
 
 
@@ -280,3 +279,11 @@ def error_from_response(
     if cls is PlugipayError and code is None:
         kwargs["code"] = f"http_{status}"
     return cls(message, **kwargs)
+
+
+# Public classes report their public home (``plugipay.NotFoundError``), as httpx's do.
+for _name in __all__:
+    _value = globals()[_name]
+    if isinstance(_value, type):
+        _value.__module__ = "plugipay"
+del _name, _value

@@ -2,8 +2,8 @@
 
 ``PageResult`` holds a page's items and where the list continues; it does no I/O. The mixins
 give each paginator what only its flavour has: ``AsyncPageAccess`` makes the async paginator
-awaitable for its first page; ``PageAccess`` gives the sync one lazy ``.data``, ``len()`` and
-``[i]`` over the first page. They are written by hand, in pairs, so the generator only renames.
+awaitable for its first page; ``PageAccess`` gives the sync one a lazy ``.data`` view of the first
+page and ``[i]`` over the whole list. They are written by hand, in pairs, so the generator only renames.
 """
 
 from __future__ import annotations
@@ -70,10 +70,9 @@ class AsyncPageAccess(Generic[P, T]):
 
 
 class PageAccess(Generic[P, T]):
-    """Sync-only paginator members: ``.data``, ``.has_more``, ``.cursor``, ``len()``, ``[i]``.
-
-    They speak of the first page, fetched on first use and then kept.
-    """
+    """Sync-only paginator members: ``.data``, ``.has_more`` and ``.cursor`` speak of the first
+    page (fetched on first use, then kept); ``[i]`` and truthiness speak of the whole list, as
+    iteration does. There is no ``len()``: ``len(p.data)`` or ``len(list(p))``."""
 
     __slots__ = ()
 
@@ -102,19 +101,40 @@ class PageAccess(Generic[P, T]):
         """Alias of ``cursor``."""
         return self._first_page().cursor
 
-    def __len__(self) -> int:
-        return len(self._first_page().data)
+    # No __len__: a length could only mean the first page (while iteration walks every page) or
+    # cost a walk of the whole list. ``len(p.data)`` and ``len(list(p))`` say which one is meant.
 
-    @overload
-    def __getitem__(self, index: int) -> T: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[T]: ...
-    def __getitem__(self, index: int | slice) -> T | list[T]:
-        page: PageResult[T] = self._first_page()
-        return page.data[index]
+    def __getitem__(self, index: int) -> T:
+        """The item at ``index`` of the whole list, as iteration yields it (``list()[0]`` in
+        seed 000); pages past the first are fetched only when ``index`` lies beyond it."""
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise TypeError(f"paginator indexes must be ints, not {type(index).__name__}")
+        if index < 0:
+            raise IndexError("a paginator can't be indexed from the end: use list(paginator)[i]")
+        first: PageResult[T] = self._first_page()
+        if index < len(first.data):
+            return first.data[index]
+        for position, item in enumerate(self._items(), start=0):
+            if position == index:
+                return item
+        raise IndexError(f"paginator index {index} is past the end of the list")
+
+    def __bool__(self) -> bool:
+        """Whether the list has any item (not whether the first page has one)."""
+        if self._first_page().data:
+            return True
+        return next(iter(self._items()), None) is not None
+
+    def _items(self) -> Iterator[T]:
+        iterate: Any = self  # the flavour's paginator, which iterates every item of every page
+        items: Iterator[T] = iter(iterate)
+        return items
 
     def get_next_page(self) -> P | None:
         """The page after the first one, or ``None`` when the first is the last."""
         first: Any = self._first_page()  # the flavour's page class, which knows how to fetch
         next_page: P | None = first.get_next_page()
         return next_page
+
+
+PageResult.__module__ = "plugipay"  # its public home

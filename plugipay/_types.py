@@ -45,3 +45,5 @@ AsyncSleep: TypeAlias = "Callable[[float], Awaitable[None]]"
 
 Sleep: TypeAlias = "Callable[[float], None]"
 """An injectable blocking sleep, the twin of ``AsyncSleep``."""
+
+NotGiven.__module__ = "plugipay"  # its public home, where pickle finds NOT_GIVEN too

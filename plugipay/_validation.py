@@ -6,10 +6,12 @@ a bad call never reaches the network.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
+from ._fields import Check
 from ._types import NotGiven
 from ._urls import check_header_value
 
@@ -23,14 +25,24 @@ __all__ = [
     "check_metadata",
     "check_payment_token",
     "check_str",
+    "choice",
     "create_body",
+    "currency",
+    "email",
+    "metadata",
     "patch_body",
+    "prefixed",
+    "slug",
+    "text",
 ]
 
 MAX_LIMIT = 100
 METADATA_MAX_ENTRIES = 50
 METADATA_MAX_KEY = 40
 METADATA_MAX_VALUE = 500
+EMAIL_MAX = 320
+_CURRENCY = re.compile(r"[A-Z]{3}")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def check_str(name: str, value: object, *, max_length: int | None = None) -> None:
@@ -141,3 +153,77 @@ def create_body(fields: Mapping[str, Any]) -> dict[str, Any]:
 def patch_body(fields: Mapping[str, Any]) -> dict[str, Any]:
     """An update body: ``NOT_GIVEN`` is left out, ``None`` is sent as ``null`` (clears)."""
     return {k: v for k, v in fields.items() if not isinstance(v, NotGiven)}
+
+
+# -- checkers for field specs (``plugipay._fields``): each returns ``check(name, value)`` --------
+
+
+def text(max_length: int) -> Check:
+    """A non-empty string of at most ``max_length`` characters."""
+
+    def check(name: str, value: object) -> None:
+        check_str(name, value, max_length=max_length)
+        if value == "":
+            raise ValueError(f"{name} must not be empty")
+
+    return check
+
+
+def email() -> Check:
+    """An email address: a non-empty string of at most 320 characters (the server checks its shape)."""
+    return text(EMAIL_MAX)
+
+
+def currency() -> Check:
+    """An ISO 4217 code: three upper-case letters."""
+
+    def check(name: str, value: object) -> None:
+        check_str(name, value)
+        if not _CURRENCY.fullmatch(str(value)):
+            raise ValueError(
+                f"{name} must be an ISO 4217 code of three upper-case letters, got {value!r}"
+            )
+
+    return check
+
+
+def slug() -> Check:
+    """1-63 lower-case letters and digits in runs joined by single hyphens."""
+
+    def check(name: str, value: object) -> None:
+        check_str(name, value, max_length=63)
+        if not _SLUG.fullmatch(str(value)):
+            raise ValueError(
+                f"{name} must be lower-case letters and digits joined by single hyphens, got {value!r}"
+            )
+
+    return check
+
+
+def choice(*choices: str) -> Check:
+    """One of ``choices``."""
+
+    def check(name: str, value: object) -> None:
+        check_choice(name, value, choices)
+
+    return check
+
+
+def prefixed(prefix: str, max_length: int = 255) -> Check:
+    """An id of another object: a non-empty string starting with ``prefix``."""
+
+    def check(name: str, value: object) -> None:
+        text(max_length)(name, value)
+        if not str(value).startswith(prefix):
+            raise ValueError(f"{name} must start with {prefix!r}, got {value!r}")
+
+    return check
+
+
+def metadata() -> Check:
+    """Metadata: see ``check_metadata``."""
+
+    def check(name: str, value: object) -> None:
+        check_metadata(value)
+
+    return check

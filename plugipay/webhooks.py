@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 
 from ._convert import structure
 from ._exceptions import InvalidResponseError, PlugipaySignatureError
-from ._models import WebhookEvent
+from ._models.events import WebhookEvent
 
 __all__ = ["SIGNATURE_HEADER", "sign", "verify"]
 

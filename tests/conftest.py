@@ -20,8 +20,9 @@ def pytest_configure(config: pytest.Config) -> None:
             del os.environ[name]
 
 
-VECTORS_DIR = Path(__file__).resolve().parents[2] / "shared" / "vectors"
-"""``shared/vectors`` beside the repository checkout (``/work/main`` and ``/work/shared``)."""
+VECTORS_DIR = Path(__file__).resolve().parent / "vectors"
+"""The repository's copy of the shared signing and webhook vectors (``tests/vectors``), so a clone
+runs on its own; ``tests/unit/test_vectors_copy.py`` keeps it equal to the shared originals."""
 
 
 @pytest.fixture(scope="session")

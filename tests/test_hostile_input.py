@@ -7,6 +7,7 @@ as one segment or one query value of the route its method names (SPEC §2).
 
 from __future__ import annotations
 
+import inspect
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -17,12 +18,14 @@ import pytest
 from plugipay import (
     AsyncPlugipayClient,
     BadRequestError,
+    CursorPaginator,
     NotFoundError,
     PermissionDeniedError,
     PlugipayClient,
     PlugipayError,
 )
 from plugipay.testing import FakePlugipay
+from tests.test_parity import namespaces
 
 Call = Callable[[Any], object]
 """A call made on a client; ``Any`` so wrong argument types can be passed on purpose."""
@@ -46,31 +49,60 @@ def _first_page(plug: PlugipayClient, **kwargs: Any) -> object:
     return plug.customers.list(**kwargs).data
 
 
-def _id_calls(bad: str) -> list[tuple[str, Call]]:
-    """Every method that puts a caller's id into the path, called with ``bad``."""
-    c = "cus_1"
-    return [
-        ("customers.get", lambda p: p.customers.get(bad)),
-        ("customers.update", lambda p: p.customers.update(bad, name="x")),
-        ("customers.archive", lambda p: p.customers.archive(bad)),
-        ("customers.redact", lambda p: p.customers.redact(bad)),
-        ("workspaces.get", lambda p: p.workspaces.get(bad)),
-        ("workspaces.update", lambda p: p.workspaces.update(bad, name="x")),
-        ("workspaces.delete", lambda p: p.workspaces.delete(bad)),
-        ("workspaces.list_members", lambda p: p.workspaces.list_members(bad).data),
-        (
-            "workspaces.invite_member",
-            lambda p: p.workspaces.invite_member(bad, email="a@example.com", role="member"),
-        ),
-        ("workspaces.update_member.ws", lambda p: p.workspaces.update_member(bad, c, role="admin")),
-        (
-            "workspaces.update_member.m",
-            lambda p: p.workspaces.update_member(_WS, bad, role="admin"),
-        ),
-        ("workspaces.remove_member.ws", lambda p: p.workspaces.remove_member(bad, c)),
-        ("workspaces.remove_member.m", lambda p: p.workspaces.remove_member(_WS, bad)),
-        ("admin.get_workspace", lambda p: p.admin.get_workspace(bad)),
-    ]
+# Values for the required keyword arguments of id-taking methods; a new method whose required
+# argument is missing here fails loudly (KeyError) rather than going untested.
+_SAMPLES: dict[str, object] = {
+    "email": "a@example.com",
+    "role": "member",
+    "name": "x",
+}
+
+
+# Methods whose positional argument is a query value, not a path segment.
+_QUERY_LOOKUPS = {"customers.find_by_external_id"}
+
+
+def _id_methods() -> Iterator[tuple[str, Callable[..., object], list[str], dict[str, object]]]:
+    """Every client method that puts a caller's id into the path, found on the client itself:
+    ``(namespace.method, method of a client → callable, id parameters, required keywords)``."""
+    for namespace, cls in namespaces(PlugipayClient).items():
+        for method_name, function in inspect.getmembers(cls, inspect.isfunction):
+            if method_name.startswith("_"):
+                continue
+            params = list(inspect.signature(function).parameters.values())[1:]
+            ids = [p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD]
+            if not ids or f"{namespace}.{method_name}" in _QUERY_LOOKUPS:
+                continue
+            required = {
+                p.name: _SAMPLES[p.name]
+                for p in params
+                if p.kind is p.KEYWORD_ONLY and p.default is p.empty
+            }
+            yield f"{namespace}.{method_name}", function, ids, required
+
+
+def _id_calls(bad: Any) -> list[tuple[str, Call]]:
+    """Every id-taking method, once per id parameter, called with ``bad`` there."""
+    calls: list[tuple[str, Call]] = []
+    for name, function, ids, required in _id_methods():
+        namespace = name.split(".")[0]
+        for position, param in enumerate(ids):
+            args = [bad if i == position else _WS for i in range(len(ids))]
+
+            def call(
+                p: Any, ns: str = namespace, f: Any = function, a: Any = args, kw: Any = required
+            ) -> object:
+                result = f(getattr(p, ns), *a, **kw)
+                return result.data if isinstance(result, CursorPaginator) else result
+
+            calls.append((f"{name}.{param}", call))
+    return calls
+
+
+def test_id_methods_are_discovered() -> None:
+    found = {name for name, *_ in _id_methods()}
+    assert {"customers.get", "customers.update", "workspaces.update_member"} <= found
+    assert len(_id_calls("x")) >= 14
 
 
 # -- ids ------------------------------------------------------------------------------------------
@@ -123,27 +155,21 @@ _TRAVERSALS = {
 def test_path_like_ids_stay_one_segment_of_their_route(
     fake: FakePlugipay, plug: PlugipayClient, bad: str, segment: str
 ) -> None:
-    expected = {
-        "customers.get": ["/api/v1/customers/{}"],
-        "customers.update": ["/api/v1/customers/{}"],
-        "customers.archive": ["/api/v1/customers/{}"],
-        "customers.redact": ["/api/v1/customers/{}"],
-        "workspaces.get": ["/api/v1/workspaces/{}"],
-        "workspaces.update": ["/api/v1/workspaces/{}"],
-        "workspaces.delete": ["/api/v1/workspaces/{}"],
-        "workspaces.list_members": ["/api/v1/workspaces/{}/members"],
-        "workspaces.invite_member": ["/api/v1/workspaces/{}/members"],
-        "workspaces.update_member.ws": ["/api/v1/workspaces/{}/members/cus_1"],
-        "workspaces.update_member.m": [f"/api/v1/workspaces/{_WS}/members/{{}}"],
-        "workspaces.remove_member.ws": ["/api/v1/workspaces/{}/members/cus_1"],
-        "workspaces.remove_member.m": [f"/api/v1/workspaces/{_WS}/members/{{}}"],
-        "admin.get_workspace": ["/api/v1/admin/workspaces/{}"],
-    }
+    plain = "idX"
+    sent_for_plain = {}
+    for name, call in _id_calls(plain):
+        fake.requests.clear()
+        with pytest.raises((NotFoundError, PermissionDeniedError)):
+            call(plug)
+        sent_for_plain[name] = [r.path for r in fake.requests]
+        assert sent_for_plain[name], name
     for name, call in _id_calls(bad):
         fake.requests.clear()
         with pytest.raises((NotFoundError, PermissionDeniedError)):
             call(plug)
-        assert [r.path for r in fake.requests] == [t.format(segment) for t in expected[name]], name
+        # Exactly the route a plain id takes, with the bad id as one encoded segment in its place.
+        expected = [path.replace(plain, segment) for path in sent_for_plain[name]]
+        assert [r.path for r in fake.requests] == expected, name
 
 
 def test_cursor_with_dot_segments_stays_a_query_value(

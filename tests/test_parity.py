@@ -3,35 +3,55 @@
 from __future__ import annotations
 
 import inspect
+import sys
 from typing import Any
 
 import pytest
 
 import plugipay
-from plugipay._async import _client as async_client
 from plugipay._async import _pagination as async_pagination
-from plugipay._async.resources import adapters as a_adapters
-from plugipay._async.resources import admin as a_admin
-from plugipay._async.resources import customers as a_customers
-from plugipay._async.resources import onboarding as a_onboarding
-from plugipay._async.resources import workspaces as a_workspaces
-from plugipay._sync import _client as sync_client
+from plugipay._async._client import AsyncPlugipayClient
+from plugipay._resource import resource
 from plugipay._sync import _pagination as sync_pagination
-from plugipay._sync.resources import adapters as s_adapters
-from plugipay._sync.resources import admin as s_admin
-from plugipay._sync.resources import customers as s_customers
-from plugipay._sync.resources import onboarding as s_onboarding
-from plugipay._sync.resources import workspaces as s_workspaces
+from plugipay._sync._client import PlugipayClient
 
+
+def namespaces(client_cls: type) -> dict[str, type]:
+    """Every resource namespace a client class declares, by attribute name."""
+    return {
+        name: value.factory
+        for name, value in vars(client_cls).items()
+        if isinstance(value, resource) and isinstance(value.factory, type)
+    }
+
+
+ASYNC_NAMESPACES = namespaces(AsyncPlugipayClient)
+SYNC_NAMESPACES = namespaces(PlugipayClient)
 PAIRS = [
-    (async_client.AsyncPlugipayClient, sync_client.PlugipayClient),
-    (a_workspaces.AsyncWorkspaces, s_workspaces.Workspaces),
-    (a_customers.AsyncCustomers, s_customers.Customers),
-    (a_admin.AsyncAdmin, s_admin.Admin),
-    (a_onboarding.AsyncOnboarding, s_onboarding.Onboarding),
-    (a_adapters.AsyncAdapters, s_adapters.Adapters),
+    (AsyncPlugipayClient, PlugipayClient),
+    *((cls, SYNC_NAMESPACES[name]) for name, cls in ASYNC_NAMESPACES.items()),
     (async_pagination.AsyncPage, sync_pagination.Page),
 ]
+
+
+def test_both_clients_declare_the_same_namespaces_and_every_resource_module_is_one() -> None:
+    import pkgutil
+
+    from plugipay._async import resources as async_resources
+    from plugipay._sync import resources as sync_resources
+
+    assert set(ASYNC_NAMESPACES) == set(SYNC_NAMESPACES)
+    assert len(ASYNC_NAMESPACES) >= 5
+    for package, found in (
+        (async_resources, ASYNC_NAMESPACES),
+        (sync_resources, SYNC_NAMESPACES),
+    ):
+        modules = {m.name for m in pkgutil.iter_modules(package.__path__) if m.name[0] != "_"}
+        registered = {cls.__module__.rsplit(".", 1)[1] for cls in found.values()}
+        assert modules == registered, f"resource modules not on the client: {modules - registered}"
+    for name, cls in ASYNC_NAMESPACES.items():
+        assert SYNC_NAMESPACES[name].__name__ == cls.__name__.removeprefix("Async")
+
 
 RENAMED = {
     "aclose": "close",
@@ -79,26 +99,23 @@ def test_same_methods_and_signatures(async_cls: type, sync_cls: type) -> None:
 
 
 def test_paginators_differ_only_by_their_flavour_members() -> None:
-    a = set(public_members(async_pagination.AsyncCursorPaginator)) | {"__len__", "__getitem__"}
+    a = set(public_members(async_pagination.AsyncCursorPaginator))
     s = set(public_members(sync_pagination.CursorPaginator))
-    a = {RENAMED.get(n, n) for n in a - {"__await__"}}
-    extra_sync = {
-        "data",
-        "has_more",
-        "cursor",
-        "next_cursor",
-        "get_next_page",
-        "__len__",
-        "__getitem__",
-    }
-    assert a | extra_sync == s | {"__len__", "__getitem__"}
+    a = {RENAMED.get(n, n) for n in a}
+    extra_sync = {"data", "has_more", "cursor", "next_cursor", "get_next_page"}
+    assert a | extra_sync == s
+    for cls in (sync_pagination.CursorPaginator, async_pagination.AsyncCursorPaginator):
+        assert not hasattr(cls, "__len__"), "a length would mean one page while iteration means all"
 
 
-def test_async_methods_that_do_io_are_coroutines_and_list_is_not() -> None:
-    assert inspect.iscoroutinefunction(a_customers.AsyncCustomers.create)
-    assert inspect.iscoroutinefunction(a_customers.AsyncCustomers.get)
-    assert not inspect.iscoroutinefunction(a_customers.AsyncCustomers.list)
-    assert not inspect.iscoroutinefunction(a_workspaces.AsyncWorkspaces.list_members)
+def test_async_methods_that_do_io_are_coroutines_and_lists_are_not() -> None:
+    for cls in ASYNC_NAMESPACES.values():
+        for name, member in public_members(cls).items():
+            if not callable(member):
+                continue
+            returns = inspect.signature(member).return_annotation
+            paginates = "AsyncCursorPaginator" in str(returns)
+            assert inspect.iscoroutinefunction(member) is not paginates, f"{cls.__name__}.{name}"
 
 
 def _isort_key(name: str) -> tuple[int, str]:
@@ -106,17 +123,22 @@ def _isort_key(name: str) -> tuple[int, str]:
     return (0 if name.isupper() else 1 if name[0].isupper() else 2, name)
 
 
-def test_all_is_complete_sorted_and_importable() -> None:
+def test_all_is_derived_complete_sorted_and_importable() -> None:
+    from plugipay import _exceptions, _models
+
     names = plugipay.__all__
     assert len(names) == len(set(names))
     assert names == sorted(names, key=_isort_key)
-    assert set(plugipay._LAZY) | {"__version__"} == set(names), "every lazy name is exported"
+    models = {"Resource", *(m.__name__ for m in _models.MODELS)}
+    assert models <= set(names), "every model class the families declare is exported"
+    assert set(_exceptions.__all__) <= set(names), "every error is exported"
     for expected in (
         "PlugipayClient",
         "AsyncPlugipayClient",
         "Customer",
         "PageResult",
         "verify_webhook",
+        "__version__",
     ):
         assert expected in names
     for name in names:
@@ -126,6 +148,21 @@ def test_all_is_complete_sorted_and_importable() -> None:
     assert plugipay.verify_webhook is plugipay.webhooks.verify
     with pytest.raises(AttributeError):
         _ = plugipay.NoSuchThing  # type: ignore[attr-defined]
+
+
+def test_every_public_class_reports_a_public_home() -> None:
+    import plugipay.models
+    import plugipay.testing
+
+    public_modules = {"plugipay", "plugipay.models", "plugipay.webhooks", "plugipay.testing"}
+    assert plugipay.PlugipayClient.__module__ == "plugipay"
+    assert plugipay.Customer.__module__ == "plugipay"
+    for module in (plugipay, plugipay.models):
+        for name in module.__all__:
+            value = getattr(module, name)
+            if isinstance(value, type):
+                assert value.__module__ in public_modules, f"{name}: {value.__module__}"
+                assert getattr(sys.modules[value.__module__], name) is value
 
 
 def test_public_submodules_load_on_attribute_access() -> None:

@@ -61,11 +61,26 @@ def test_000_delete(plug: PlugipayClient) -> None:
     assert account_id not in [w.account_id for w in plug.workspaces.list()]
 
 
-def test_000_acting_on_behalf_of(plug: PlugipayClient) -> None:
-    merchant_client = plug.for_merchant("acc_merchantA")
-    customers = merchant_client.customers.list()  # Acts inside merchant A's workspace
-    assert list(customers) == []
-    assert plug.on_behalf_of is None
+def test_000_acting_on_behalf_of(fake: FakePlugipay) -> None:
+    # A platform key, which is what on-behalf-of is for (an owner key's calls ignore it, so an
+    # empty list would prove nothing): merchant A has one customer, the platform's own one other.
+    fake.add_workspace(name="Merchant A", partner="storlaunch")
+    merchant_a = next(w for w in fake.workspaces if w["name"] == "Merchant A")
+    with fake.client(platform="storlaunch") as platform:
+        platform.customers.create(email="own@platform.example")
+        platform.for_merchant(str(merchant_a["accountId"])).customers.create(
+            email="a@merchant.example"
+        )
+        plug = platform
+        merchant_client = plug.for_merchant(str(merchant_a["accountId"]))
+        customers = merchant_client.customers.list()  # Acts inside merchant A's workspace
+        assert [c.email for c in customers] == ["a@merchant.example"]
+        assert [c.account_id for c in customers] == [merchant_a["accountId"]]
+        assert plug.on_behalf_of is None
+        assert [c.email for c in plug.customers.list()] == ["own@platform.example"]
+        fake.clear_requests()
+        merchant_client.customers.list().data  # noqa: B018
+        assert fake.requests[0].headers["x-plugipay-on-behalf-of"] == merchant_a["accountId"]
 
 
 def test_000_workspace_inventory(plug: PlugipayClient) -> None:

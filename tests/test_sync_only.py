@@ -1,4 +1,4 @@
-"""Sync-only behaviour: the paginator's lazy first-page view (``.data``, ``len()``, ``[i]``)."""
+"""Sync-only behaviour: the paginator's lazy first-page view (``.data``) and ``[i]`` over the list."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def test_first_page_view_is_fetched_once_on_first_use(server: respx.MockRouter) 
     with PlugipayClient(key_id=KEY_ID, secret=SECRET, base_url=BASE_URL) as plug:
         page = plug.customers.list(limit=10)
         assert server.calls.call_count == 0
-        assert len(page) == 10
+        assert len(page.data) == 10
         assert page.has_more is True
         assert page.cursor == page.next_cursor == "cur_10"
         assert page[0].email == "c0@example.com"
@@ -67,3 +67,31 @@ def test_an_interrupt_during_backoff_stops_the_call_at_once(server: respx.MockRo
         plug.request("GET", "/api/v1/customers")
     assert slept == [30.0]
     assert route.call_count == 1
+
+
+def test_len_index_and_truth_never_mean_the_first_page_while_iteration_means_all() -> None:
+    """limit 2, five customers: ``len()`` used to say 2 while ``list()`` gave 5."""
+    from plugipay.testing import FakePlugipay
+
+    fake = FakePlugipay(seed=9)
+    with fake.client() as plug:
+        for i in range(5):
+            plug.customers.create(email=f"c{i}@example.com")
+        paginator = plug.customers.list(limit=2, order="asc")
+        everything = list(paginator)
+        assert len(everything) == 5
+        with pytest.raises(TypeError, match="has no len"):
+            len(paginator)  # type: ignore[arg-type]
+        assert len(paginator.data) == 2  # the page, said explicitly
+        assert [paginator[i].email for i in range(5)] == [c.email for c in everything]
+        with pytest.raises(IndexError, match="past the end"):
+            paginator[5]
+        with pytest.raises(IndexError, match="from the end"):
+            paginator[-1]
+        with pytest.raises(TypeError, match="must be ints"):
+            paginator["0"]  # type: ignore[call-overload]
+        assert bool(paginator) is True
+        assert bool(plug.customers.list(email="nobody@example.com")) is False
+        fake.clear_requests()
+        assert plug.customers.list(limit=2)[1].email == everything[-2].email
+        assert len(fake.requests) == 1, "an index inside the first page fetches one page"

@@ -10,9 +10,8 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable, Mapping
-from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
@@ -29,15 +28,14 @@ from .._exceptions import (
 )
 from .._logging import logger, setup_from_env
 from .._request import PreparedRequest, attempt_headers, prepare
+from .._resource import resource
 from .._retry import is_retryable, parse_retry_after, retry_delay
 from .._types import NOT_GIVEN, AsyncSleep, NotGiven
-
-if TYPE_CHECKING:
-    from .resources.adapters import AsyncAdapters
-    from .resources.admin import AsyncAdmin
-    from .resources.customers import AsyncCustomers
-    from .resources.onboarding import AsyncOnboarding
-    from .resources.workspaces import AsyncWorkspaces
+from .resources.adapters import AsyncAdapters
+from .resources.admin import AsyncAdmin
+from .resources.customers import AsyncCustomers
+from .resources.onboarding import AsyncOnboarding
+from .resources.workspaces import AsyncWorkspaces
 
 __all__ = ["AsyncPlugipayClient"]
 
@@ -117,40 +115,16 @@ class AsyncPlugipayClient:
 
     # -- resources ---------------------------------------------------------------------------
 
-    @cached_property
-    def workspaces(self) -> AsyncWorkspaces:
-        """Workspaces and their members."""
-        from .resources.workspaces import AsyncWorkspaces
-
-        return AsyncWorkspaces(self)
-
-    @cached_property
-    def customers(self) -> AsyncCustomers:
-        """Customers of the acting workspace."""
-        from .resources.customers import AsyncCustomers
-
-        return AsyncCustomers(self)
-
-    @cached_property
-    def admin(self) -> AsyncAdmin:
-        """Partner provisioning (platform-admin keys)."""
-        from .resources.admin import AsyncAdmin
-
-        return AsyncAdmin(self)
-
-    @cached_property
-    def onboarding(self) -> AsyncOnboarding:
-        """Managed sub-account provisioning."""
-        from .resources.onboarding import AsyncOnboarding
-
-        return AsyncOnboarding(self)
-
-    @cached_property
-    def adapters(self) -> AsyncAdapters:
-        """Payment-provider adapters."""
-        from .resources.adapters import AsyncAdapters
-
-        return AsyncAdapters(self)
+    workspaces = resource(AsyncWorkspaces)
+    """Workspaces and their members."""
+    customers = resource(AsyncCustomers)
+    """Customers of the acting workspace."""
+    admin = resource(AsyncAdmin)
+    """Partner provisioning (platform-admin keys)."""
+    onboarding = resource(AsyncOnboarding)
+    """Managed sub-account provisioning."""
+    adapters = resource(AsyncAdapters)
+    """Payment-provider adapters."""
 
     # -- clones ------------------------------------------------------------------------------
 
@@ -385,3 +359,6 @@ def _timeout_extension(timeout: object) -> dict[str, float | None]:
     if isinstance(timeout, int | float) and not isinstance(timeout, bool):
         return httpx.Timeout(float(timeout)).as_dict()
     raise TypeError(f"timeout must be a number of seconds or an httpx.Timeout, not {timeout!r}")
+
+
+AsyncPlugipayClient.__module__ = "plugipay"  # its public home, as httpx's classes report theirs

@@ -117,3 +117,7 @@ class AsyncCursorPaginator(AsyncPageAccess["AsyncPage[T]", T], Generic[T]):
 
     def __aiter__(self) -> AsyncIterator[T]:
         return self.auto_paging_iter()
+
+
+# Their public home, as httpx's classes report theirs.
+AsyncPage.__module__ = AsyncCursorPaginator.__module__ = "plugipay"

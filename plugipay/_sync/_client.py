@@ -11,9 +11,8 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable, Mapping
-from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
@@ -30,15 +29,14 @@ from .._exceptions import (
 )
 from .._logging import logger, setup_from_env
 from .._request import PreparedRequest, attempt_headers, prepare
+from .._resource import resource
 from .._retry import is_retryable, parse_retry_after, retry_delay
 from .._types import NOT_GIVEN, NotGiven, Sleep
-
-if TYPE_CHECKING:
-    from .resources.adapters import Adapters
-    from .resources.admin import Admin
-    from .resources.customers import Customers
-    from .resources.onboarding import Onboarding
-    from .resources.workspaces import Workspaces
+from .resources.adapters import Adapters
+from .resources.admin import Admin
+from .resources.customers import Customers
+from .resources.onboarding import Onboarding
+from .resources.workspaces import Workspaces
 
 __all__ = ["PlugipayClient"]
 
@@ -118,40 +116,16 @@ class PlugipayClient:
 
     # -- resources ---------------------------------------------------------------------------
 
-    @cached_property
-    def workspaces(self) -> Workspaces:
-        """Workspaces and their members."""
-        from .resources.workspaces import Workspaces
-
-        return Workspaces(self)
-
-    @cached_property
-    def customers(self) -> Customers:
-        """Customers of the acting workspace."""
-        from .resources.customers import Customers
-
-        return Customers(self)
-
-    @cached_property
-    def admin(self) -> Admin:
-        """Partner provisioning (platform-admin keys)."""
-        from .resources.admin import Admin
-
-        return Admin(self)
-
-    @cached_property
-    def onboarding(self) -> Onboarding:
-        """Managed sub-account provisioning."""
-        from .resources.onboarding import Onboarding
-
-        return Onboarding(self)
-
-    @cached_property
-    def adapters(self) -> Adapters:
-        """Payment-provider adapters."""
-        from .resources.adapters import Adapters
-
-        return Adapters(self)
+    workspaces = resource(Workspaces)
+    """Workspaces and their members."""
+    customers = resource(Customers)
+    """Customers of the acting workspace."""
+    admin = resource(Admin)
+    """Partner provisioning (platform-admin keys)."""
+    onboarding = resource(Onboarding)
+    """Managed sub-account provisioning."""
+    adapters = resource(Adapters)
+    """Payment-provider adapters."""
 
     # -- clones ------------------------------------------------------------------------------
 
@@ -386,3 +360,6 @@ def _timeout_extension(timeout: object) -> dict[str, float | None]:
     if isinstance(timeout, int | float) and not isinstance(timeout, bool):
         return httpx.Timeout(float(timeout)).as_dict()
     raise TypeError(f"timeout must be a number of seconds or an httpx.Timeout, not {timeout!r}")
+
+
+PlugipayClient.__module__ = "plugipay"  # its public home, as httpx's classes report theirs

@@ -118,3 +118,7 @@ class CursorPaginator(PageAccess["Page[T]", T], Generic[T]):
 
     def __iter__(self) -> Iterator[T]:
         return self.auto_paging_iter()
+
+
+# Their public home, as httpx's classes report theirs.
+Page.__module__ = CursorPaginator.__module__ = "plugipay"

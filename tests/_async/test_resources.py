@@ -503,11 +503,12 @@ async def test_adapters_start_managed_onboarding(
         return_value=envelope({"state": "pending", "provider": "xendit", "details": {"step": 1}})
     )
     result = await plug.adapters.start_managed_onboarding(email="ops@acme.com")
+    # kind is sent, not only checked (it used to be dropped from the body).
     assert_write(
         only_request(server),
         "POST",
         b"/api/v1/adapters/managed/onboarding",
-        b'{"email":"ops@acme.com"}',
+        b'{"email":"ops@acme.com","kind":"xendit"}',
     )
     assert isinstance(result, ManagedOnboardingState)
     assert result.provider == "xendit"

@@ -484,11 +484,12 @@ def test_adapters_start_managed_onboarding(server: respx.MockRouter, plug: Plugi
         return_value=envelope({"state": "pending", "provider": "xendit", "details": {"step": 1}})
     )
     result = plug.adapters.start_managed_onboarding(email="ops@acme.com")
+    # kind is sent, not only checked (it used to be dropped from the body).
     assert_write(
         only_request(server),
         "POST",
         b"/api/v1/adapters/managed/onboarding",
-        b'{"email":"ops@acme.com"}',
+        b'{"email":"ops@acme.com","kind":"xendit"}',
     )
     assert isinstance(result, ManagedOnboardingState)
     assert result.provider == "xendit"

@@ -75,7 +75,7 @@ def test_delivery_filters_and_failures(raw: RawClient, fake: FakePlugipay) -> No
 
 def test_deliveries_pass_the_sdk_verifier(raw: RawClient, fake: FakePlugipay) -> None:
     from plugipay import webhooks
-    from plugipay._models import Customer, Workspace
+    from plugipay.models import Customer, Workspace
 
     received: list[tuple[bytes, Mapping[str, str]]] = []
     fake.add_webhook(lambda body, headers: received.append((body, headers)), secret="whsec_v")

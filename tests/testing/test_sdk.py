@@ -22,7 +22,7 @@ from plugipay import (
     PlugipayTimeoutError,
 )
 from plugipay._convert import make_converter
-from plugipay._models import (
+from plugipay.models import (
     Customer,
     ManagedOnboardingState,
     ManagedSubAccount,
@@ -32,8 +32,6 @@ from plugipay._models import (
     WorkspaceMember,
 )
 from plugipay.testing import FakePlugipay
-
-from .emulator_helpers import RawClient, data_of
 
 
 async def no_sleep(seconds: float) -> None:
@@ -209,69 +207,107 @@ def test_sdk_errors_carry_the_idempotency_key(fake: FakePlugipay) -> None:
     assert keys == ["import-1", "import-1"]
 
 
-def test_strict_converter_loads_every_payload(raw: RawClient, fake: FakePlugipay) -> None:
-    convert = make_converter(forbid_extra_keys=True)
-    raw.create_customer(
-        email="a@example.com",
-        name="A",
-        phone="+62",
-        externalId="e",
-        taxId="t",
-        defaultPaymentTokenId="pt_1",
-        metadata={"k": "v"},
-    )
-    raw.create_customer()
-    for customer in data_of(raw.get("/api/v1/customers")):
-        assert convert.structure(customer, Customer).raw == customer
-    ws = data_of(
-        raw.post("/api/v1/workspaces", json={"name": "W", "businessEmail": "w@example.com"})
-    )
-    raw.patch(f"/api/v1/workspaces/{ws['id']}", json={"brandName": "Brand"})
-    for workspace in data_of(raw.get("/api/v1/workspaces")) + data_of(
-        raw.get("/api/v1/workspaces?archived=true")
-    ):
-        convert.structure(workspace, Workspace)
-    invited = data_of(
-        raw.post(
-            f"/api/v1/workspaces/{ws['id']}/members",
-            json={"email": "m@example.com", "role": "admin"},
+class _Recorder:
+    """Wraps a client's namespaces, recording every method called (``customers.create``)."""
+
+    def __init__(self, client: PlugipayClient, called: set[str]) -> None:
+        self._client = client
+        self._called = called
+
+    def __getattr__(self, namespace: str) -> Any:
+        target = getattr(self._client, namespace)
+        called = self._called
+
+        class Namespace:
+            def __getattr__(self, method: str) -> Any:
+                function = getattr(type(target), method)
+                called.add(f"{namespace}.{function.__name__}")
+                return getattr(target, method)
+
+        return Namespace()
+
+
+def test_strict_converter_decodes_every_model_from_a_walk_of_every_method(
+    fake: FakePlugipay, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every payload the SDK decodes in a walk of every resource method goes through the strict
+    converter (no unknown key, exact JSON types and timestamps); the walk must reach every method
+    the client declares and decode every model the families declare."""
+    from plugipay._models import MODELS
+    from plugipay._sync.resources import _base as sync_base
+    from tests.test_parity import namespaces
+
+    strict = make_converter(forbid_extra_keys=True)
+    decoded: dict[type, int] = {}
+
+    def structure(payload: Any, cls: type) -> Any:
+        decoded[cls] = decoded.get(cls, 0) + 1
+        obj = strict.structure(payload, cls)
+        assert obj.raw == payload
+        return obj
+
+    def structure_many(items: Any, cls: type) -> list[Any]:
+        return [structure(item, cls) for item in items]
+
+    monkeypatch.setattr(sync_base, "structure", structure)
+    monkeypatch.setattr(sync_base, "structure_many", structure_many)
+    called: set[str] = set()
+    with fake.client() as owner_client, fake.client(platform="storlaunch") as partner_client:
+        plug, partner = _Recorder(owner_client, called), _Recorder(partner_client, called)
+        full = plug.customers.create(
+            email="a@example.com",
+            name="A",
+            phone="+62",
+            external_id="e",
+            tax_id="t",
+            default_payment_token_id="pt_1",
+            metadata={"k": "v"},
         )
-    )
-    fake.accept_invite(ws["id"], invited["id"])
-    for member in data_of(raw.get(f"/api/v1/workspaces/{ws['id']}/members")):
-        convert.structure(member, WorkspaceMember)
-    partner_key = fake.platform_key("storlaunch")
-    partner = RawClient(fake, key_id=partner_key.key_id, secret=partner_key.secret)
-    record = data_of(
-        partner.post(
-            "/api/v1/admin/workspaces",
-            json={
-                "accountId": "acc_01HXMERCHANT0000000000000A",
-                "partner": "storlaunch",
-                "discountRate": 0.2,
-            },
+        plug.customers.create()
+        assert plug.customers.get(full.id, expand=["defaultPaymentToken"]).id == full.id
+        assert len(list(plug.customers.list())) == 2
+        plug.customers.update(full.id, name="B")
+        assert plug.customers.find_by_external_id("e") == plug.customers.get(full.id)
+        assert plug.customers.get_or_create(external_id="e")[1] is False
+        assert plug.customers.archive(full.id).metadata == {"k": "v", "archived": "true"}
+        assert plug.customers.redact(full.id).email is None
+
+        ws = plug.workspaces.create(name="W", business_email="w@example.com")
+        assert plug.workspaces.update(ws.id, brand_name="Brand").brand_name == "Brand"
+        assert plug.workspaces.get(ws.id).brand_name == "Brand"
+        member = plug.workspaces.invite_member(ws.id, email="m@example.com", role="member")
+        fake.accept_invite(ws.id, member.id)
+        plug.workspaces.update_member(ws.id, member.id, role="admin")
+        assert len(list(plug.workspaces.list_members(ws.id))) == 2
+        plug.workspaces.remove_member(ws.id, member.id)
+        plug.workspaces.delete(ws.id)
+        assert [w.id for w in plug.workspaces.list(archived=True)] == [ws.id]
+
+        merchant = "acc_01HXMERCHANT0000000000000A"
+        record = partner.admin.provision_workspace(
+            account_id=merchant, partner="storlaunch", discount_rate=0.2
         )
-    )
-    convert.structure(record, PartnerWorkspace)
-    convert.structure(
-        data_of(partner.get("/api/v1/admin/workspaces/acc_01HXMERCHANT0000000000000A")),
-        PartnerWorkspace,
-    )
-    sub = data_of(partner.post("/api/v1/onboarding/provision-managed"))
-    assert convert.structure(sub, ManagedSubAccount).sub_account_id == sub["subAccountId"]
-    state = data_of(partner.post("/api/v1/adapters/managed/onboarding", json={"kind": "xendit"}))
-    convert.structure(state, ManagedOnboardingState)
-    raw.delete(f"/api/v1/workspaces/{ws['id']}")
-    assert {e["type"] for e in fake.events} >= {
-        "workspace.created",
-        "workspace.updated",
-        "workspace.archived",
-        "workspace.member_invited",
-        "workspace.member_joined",
-        "plugipay.customer.created.v1",
+        assert partner.admin.get_workspace(merchant) == record
+        sub = partner.onboarding.provision_managed()
+        assert sub.sub_account_id is not None
+        state = partner.adapters.start_managed_onboarding(email="o@m.id", kind="xendit")
+        assert (state.state, state.provider) == ("pending", "xendit")
+
+    declared = {
+        f"{name}.{function.__name__}"
+        for name, cls in namespaces(PlugipayClient).items()
+        for _, function in vars(cls).items()
+        if callable(function) and not function.__name__.startswith("_")
     }
-    for event in fake.events:
-        assert convert.structure(event, WebhookEvent).raw == event
+    assert declared - called == set(), "add the missing methods to this walk"
+    events = [strict.structure(event, WebhookEvent) for event in fake.events]
+    assert all(event.raw == raw for event, raw in zip(events, fake.events, strict=True))
+    decoded[WebhookEvent] = len(events)
+    assert {type(event.data) for event in events} == {Customer, Workspace, WorkspaceMember}
+    missing = [model.__name__ for model in MODELS if not decoded.get(model)]
+    assert missing == [], "add a call that returns each of these to this walk"
+    assert decoded[Customer] >= 10
+    assert {ManagedOnboardingState, ManagedSubAccount, PartnerWorkspace} <= set(decoded)
 
 
 def test_client_timeout_cuts_injected_latency_and_the_create_commits(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import pickle
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 import pytest
@@ -153,7 +153,7 @@ def test_missing_fields_are_none() -> None:
 
     assert [
         getattr(customer, a.name) for a in attrs.fields(Customer) if a.name not in ("raw", "id")
-    ] == [None] * 11
+    ] == [None] * 12
     assert [
         getattr(ws, a.name) for a in attrs.fields(Workspace) if a.name not in ("raw", "id")
     ] == [None] * 13
@@ -501,7 +501,8 @@ def _event(event_type: str, obj: dict[str, Any], **data: Any) -> dict[str, Any]:
         ("workspace.updated", WORKSPACE, Workspace),
         ("workspace.archived", WORKSPACE, Workspace),
         ("workspace.restored", WORKSPACE, Workspace),
-        ("workspace.ownership_transferred", WORKSPACE, Workspace),
+        # Its object is the new owner's member record (SPEC §10, the emulator), not the workspace.
+        ("workspace.ownership_transferred", MEMBER, WorkspaceMember),
         ("workspace.member_invited", MEMBER, WorkspaceMember),
         ("workspace.member_joined", MEMBER, WorkspaceMember),
         ("workspace.member_removed", MEMBER, WorkspaceMember),
@@ -619,7 +620,7 @@ def test_event_built_by_hand_writes_data_back() -> None:
 
 def test_public_models_module() -> None:
     assert models.__all__ == sorted(models.__all__)
-    assert set(models.__all__) == {
+    classes = {
         "Customer",
         "ManagedOnboardingState",
         "ManagedSubAccount",
@@ -629,10 +630,14 @@ def test_public_models_module() -> None:
         "Workspace",
         "WorkspaceMember",
     }
-    for name in models.__all__:
+    aliases = {"MemberStatus", "Mode", "Region", "Role", "WorkspaceStatus"}
+    assert set(models.__all__) == classes | aliases
+    for name in classes:
         cls = getattr(models, name)
         assert attrs.has(cls)
         assert issubclass(cls, Resource)
+        assert cls.__module__ == "plugipay"
+    assert models.Region == Literal["id-jakarta", "sg-singapore"] | str
 
 
 def test_naive_and_offset_datetimes_given_by_hand_are_written_as_utc() -> None:

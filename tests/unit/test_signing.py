@@ -27,7 +27,7 @@ KEY_ID = "key_test_01HXKEY"
 TIMESTAMP = "1778582520"
 
 # Parametrization needs the vectors at collection time, before fixtures exist.
-_SIGNING_JSONL = Path(__file__).resolve().parents[3] / "shared" / "vectors" / "signing.jsonl"
+_SIGNING_JSONL = Path(__file__).resolve().parents[1] / "vectors" / "signing.jsonl"
 VECTORS: list[dict[str, Any]] = [
     json.loads(line) for line in _SIGNING_JSONL.read_text("utf-8").splitlines() if line.strip()
 ]

@@ -4,14 +4,34 @@ from __future__ import annotations
 
 import math
 
-from ..._models import PartnerWorkspace
+from ... import _validation as checks
+from ..._fields import Field, Fields
+from ..._models.platform import PartnerWorkspace
 from ..._urls import quote_segment
-from ..._validation import check_str, create_body
 from ._base import AsyncResource
 
 __all__ = ["AsyncAdmin"]
 
 _PATH = "/api/v1/admin/workspaces"
+
+
+def _rate(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} must be a number, not {type(value).__name__}")
+    if not math.isfinite(value) or not 0 <= value <= 1:
+        raise ValueError(f"{name} must be between 0 and 1, got {value!r}")
+
+
+FIELDS = Fields(
+    {
+        "account_id": Field("accountId", checks.prefixed("acc_"), required=True),
+        "partner": Field("partner", checks.text(255), required=True),
+        "discount_rate": Field("discountRate", _rate, required=True),
+        "brand_name": Field("brandName", checks.text(255)),
+        "business_email": Field("businessEmail", checks.email()),
+    }
+)
+"""The fields of a partner workspace."""
 
 
 class AsyncAdmin(AsyncResource):
@@ -30,25 +50,7 @@ class AsyncAdmin(AsyncResource):
         idempotency_key: str | None = None,
     ) -> PartnerWorkspace:
         """Provision the merchant ``account_id`` under ``partner`` at ``discount_rate``."""
-        check_str("account_id", account_id)
-        check_str("partner", partner)
-        if not account_id or not partner:
-            raise ValueError("account_id and partner must not be empty")
-        if isinstance(discount_rate, bool) or not isinstance(discount_rate, int | float):
-            raise TypeError(f"discount_rate must be a number, not {type(discount_rate).__name__}")
-        if not math.isfinite(discount_rate) or not 0 <= discount_rate <= 1:
-            raise ValueError(f"discount_rate must be between 0 and 1, got {discount_rate!r}")
-        check_str("brand_name", brand_name, max_length=255)
-        check_str("business_email", business_email, max_length=320)
-        body = create_body(
-            {
-                "accountId": account_id,
-                "partner": partner,
-                "discountRate": discount_rate,
-                "brandName": brand_name,
-                "businessEmail": business_email,
-            }
-        )
+        body = FIELDS.create_body(locals())
         return await self._call(
             PartnerWorkspace, "POST", _PATH, body=body, idempotency_key=idempotency_key
         )

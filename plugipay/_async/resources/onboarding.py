@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..._models import ManagedSubAccount
+from ..._models.platform import ManagedSubAccount
 from ._base import AsyncResource
 
 __all__ = ["AsyncOnboarding"]

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from ..._models import Workspace, WorkspaceMember
+from ... import _validation as checks
+from ..._fields import Field, Fields
+from ..._models.workspaces import Workspace, WorkspaceMember
 from ..._types import NOT_GIVEN, NotGivenOr
 from ..._urls import quote_segment
-from ..._validation import (
-    check_choice,
-    check_cursor,
-    check_limit,
-    check_str,
-    create_body,
-    patch_body,
-)
+from ..._validation import check_choice, check_cursor, check_limit, check_str
 from .._pagination import AsyncCursorPaginator
 from ._base import AsyncResource
 
@@ -22,7 +17,20 @@ _PATH = "/api/v1/workspaces"
 REGIONS = ("id-jakarta", "sg-singapore")
 MODES = ("test", "live")
 MEMBER_ROLES = ("admin", "member", "read_only")
-_UPDATE_ARGS = ("name", "slug", "brand_name", "business_email", "default_currency", "timezone")
+FIELDS = Fields(
+    {
+        "name": Field("name", checks.text(255), clearable=False),
+        "slug": Field("slug", checks.slug(), clearable=False),
+        "brand_name": Field("brandName", checks.text(255)),
+        "business_email": Field("businessEmail", checks.email()),
+        "region": Field("region", checks.choice(*REGIONS), clearable=False),
+        "default_currency": Field("defaultCurrency", checks.currency(), clearable=False),
+        "timezone": Field("timezone", checks.text(64), clearable=False),
+    },
+    path_ids=frozenset({"workspace_id"}),
+)
+"""Every writable workspace field (``region`` only at creation, ``slug`` and ``timezone`` only on
+update); ``brand_name`` and ``business_email`` are the ones ``None`` clears."""
 
 
 def _workspace_path(workspace_id: str) -> str:
@@ -80,20 +88,7 @@ class AsyncWorkspaces(AsyncResource):
         idempotency_key: str | None = None,
     ) -> Workspace:
         """A new workspace owned by the key's identity; returns it."""
-        check_str("name", name, max_length=255)
-        check_str("brand_name", brand_name, max_length=255)
-        check_str("business_email", business_email, max_length=320)
-        check_choice("region", region, REGIONS)
-        check_str("default_currency", default_currency, max_length=3)
-        body = create_body(
-            {
-                "name": name,
-                "brandName": brand_name,
-                "businessEmail": business_email,
-                "region": region,
-                "defaultCurrency": default_currency,
-            }
-        )
+        body = FIELDS.create_body(locals())
         return await self._call(
             Workspace, "POST", _PATH, body=body, idempotency_key=idempotency_key
         )
@@ -102,27 +97,18 @@ class AsyncWorkspaces(AsyncResource):
         self,
         workspace_id: str,
         *,
-        name: NotGivenOr[str | None] = NOT_GIVEN,
-        slug: NotGivenOr[str | None] = NOT_GIVEN,
+        name: NotGivenOr[str] = NOT_GIVEN,
+        slug: NotGivenOr[str] = NOT_GIVEN,
         brand_name: NotGivenOr[str | None] = NOT_GIVEN,
         business_email: NotGivenOr[str | None] = NOT_GIVEN,
-        default_currency: NotGivenOr[str | None] = NOT_GIVEN,
-        timezone: NotGivenOr[str | None] = NOT_GIVEN,
+        default_currency: NotGivenOr[str] = NOT_GIVEN,
+        timezone: NotGivenOr[str] = NOT_GIVEN,
         idempotency_key: str | None = None,
     ) -> Workspace:
-        """Change workspace settings; omitted fields are untouched, ``None`` clears."""
+        """Change workspace settings; omitted fields are untouched, ``None`` clears the brand name
+        and business email (the other fields can't be cleared)."""
+        body = FIELDS.update_body(locals())
         path = _workspace_path(workspace_id)
-        fields = {
-            "name": name,
-            "slug": slug,
-            "brandName": brand_name,
-            "businessEmail": business_email,
-            "defaultCurrency": default_currency,
-            "timezone": timezone,
-        }
-        for arg, value in zip(_UPDATE_ARGS, fields.values(), strict=True):
-            check_str(arg, value, max_length=255)
-        body = patch_body(fields)
         return await self._call(
             Workspace, "PATCH", path, body=body, idempotency_key=idempotency_key
         )

@@ -3,13 +3,21 @@
 
 from __future__ import annotations
 
-from ..._models import ManagedOnboardingState
-from ..._validation import check_choice, check_str, create_body
+from ... import _validation as checks
+from ..._fields import Field, Fields
+from ..._models.platform import ManagedOnboardingState
 from ._base import Resource
 
 __all__ = ["Adapters"]
 
 KINDS = ("xendit",)
+ONBOARDING_FIELDS = Fields(
+    {
+        "email": Field("email", checks.email()),
+        "kind": Field("kind", checks.choice(*KINDS)),
+    }
+)
+"""The fields of a managed onboarding start."""
 
 
 class Adapters(Resource):
@@ -25,12 +33,11 @@ class Adapters(Resource):
         idempotency_key: str | None = None,
     ) -> ManagedOnboardingState:
         """Start managed onboarding (``kind`` names the provider); returns its state."""
-        check_str("email", email, max_length=320)
-        check_choice("kind", kind, KINDS)
+        body = ONBOARDING_FIELDS.create_body(locals())
         return self._call(
             ManagedOnboardingState,
             "POST",
             "/api/v1/adapters/managed/onboarding",
-            body=create_body({"email": email}),
+            body=body,
             idempotency_key=idempotency_key,
         )

@@ -8,8 +8,10 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from ... import _validation as checks
 from ..._exceptions import ConflictError
-from ..._models import Customer
+from ..._fields import Field, Fields
+from ..._models.customers import Customer
 from ..._types import NOT_GIVEN, NotGivenOr
 from ..._urls import quote_segment
 from ..._validation import (
@@ -18,11 +20,7 @@ from ..._validation import (
     check_cursor,
     check_idempotency_key,
     check_limit,
-    check_metadata,
-    check_payment_token,
     check_str,
-    create_body,
-    patch_body,
 )
 from .._pagination import CursorPaginator
 from ._base import Resource
@@ -32,37 +30,23 @@ __all__ = ["Customers"]
 _PATH = "/api/v1/customers"
 ORDERS = ("asc", "desc")
 EXPANDABLE = ("defaultPaymentToken",)
-_CREATE_FIELDS = {
-    "email": "email",
-    "name": "name",
-    "phone": "phone",
-    "external_id": "externalId",
-    "tax_id": "taxId",
-    "default_payment_token_id": "defaultPaymentTokenId",
-    "metadata": "metadata",
-}
-_LIMITS = {"email": 320, "name": 255, "phone": 64, "external_id": 255, "tax_id": 64}
+FIELDS = Fields(
+    {
+        "email": Field("email", checks.email()),
+        "name": Field("name", checks.text(255)),
+        "phone": Field("phone", checks.text(64)),
+        "external_id": Field("externalId", checks.text(255)),
+        "tax_id": Field("taxId", checks.text(64)),
+        "default_payment_token_id": Field("defaultPaymentTokenId", checks.prefixed("pt_")),
+        "metadata": Field("metadata", checks.metadata()),
+    },
+    path_ids=frozenset({"customer_id"}),
+)
+"""Every writable customer field; ``None`` clears any of them on update."""
 
 
 def _customer_path(customer_id: str) -> str:
     return f"{_PATH}/{quote_segment(customer_id, 'customer_id')}"
-
-
-def _check_fields(fields: Mapping[str, object]) -> dict[str, object]:
-    """Check snake_case customer fields and map them to their wire names."""
-    body: dict[str, object] = {}
-    for arg, value in fields.items():
-        wire = _CREATE_FIELDS.get(arg)
-        if wire is None:
-            raise TypeError(f"unexpected customer field {arg!r}")
-        if arg == "metadata":
-            check_metadata(value)
-        elif arg == "default_payment_token_id":
-            check_payment_token(value)
-        else:
-            check_str(arg, value, max_length=_LIMITS[arg])
-        body[wire] = value
-    return body
 
 
 class Customers(Resource):
@@ -83,20 +67,8 @@ class Customers(Resource):
         idempotency_key: str | None = None,
     ) -> Customer:
         """A new customer; every field is optional. Returns the customer."""
-        body = _check_fields(
-            {
-                "email": email,
-                "name": name,
-                "phone": phone,
-                "external_id": external_id,
-                "tax_id": tax_id,
-                "default_payment_token_id": default_payment_token_id,
-                "metadata": metadata,
-            }
-        )
-        return self._call(
-            Customer, "POST", _PATH, body=create_body(body), idempotency_key=idempotency_key
-        )
+        body = FIELDS.create_body(locals())
+        return self._call(Customer, "POST", _PATH, body=body, idempotency_key=idempotency_key)
 
     def get(self, customer_id: str, *, expand: str | Sequence[str] | None = None) -> Customer:
         """One customer by ``cus_`` id; ``expand=["defaultPaymentToken"]`` inlines the token."""
@@ -151,21 +123,9 @@ class Customers(Resource):
         idempotency_key: str | None = None,
     ) -> Customer:
         """Change fields: omitted ones are untouched, ``None`` clears, ``metadata`` is replaced whole."""
+        body = FIELDS.update_body(locals())
         path = _customer_path(customer_id)
-        body = _check_fields(
-            {
-                "email": email,
-                "name": name,
-                "phone": phone,
-                "external_id": external_id,
-                "tax_id": tax_id,
-                "default_payment_token_id": default_payment_token_id,
-                "metadata": metadata,
-            }
-        )
-        return self._call(
-            Customer, "PATCH", path, body=patch_body(body), idempotency_key=idempotency_key
-        )
+        return self._call(Customer, "PATCH", path, body=body, idempotency_key=idempotency_key)
 
     def find_by_external_id(self, external_id: str) -> Customer | None:
         """The customer with this ``externalId`` (unique per workspace), or ``None``."""

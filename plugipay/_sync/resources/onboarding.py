@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ..._models import ManagedSubAccount
+from ..._models.platform import ManagedSubAccount
 from ._base import Resource
 
 __all__ = ["Onboarding"]

@@ -1,0 +1,83 @@
+"""Write fields, declared once per resource: one spec builds the body of ``create`` and ``update``.
+
+A ``Fields`` spec maps each Python argument to its wire name, its checker and whether ``None``
+clears it on update. ``create_body`` leaves out ``None``; ``update_body`` leaves out
+``NOT_GIVEN`` and sends ``None`` as ``null`` where the field can be cleared (elsewhere it is
+refused before any request). Both take the method's ``locals()`` as its first statement: every
+argument must be a field, a path id the spec names, ``self`` or ``idempotency_key``, so an
+argument that would be checked and never sent is a ``TypeError`` the first time a test calls it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import attrs
+
+from ._types import NotGiven
+
+__all__ = ["Check", "Field", "Fields"]
+
+Check = Callable[[str, object], None]
+"""``check(argument_name, value)``: raises ``TypeError``/``ValueError`` naming the argument."""
+
+_ALWAYS_SKIPPED = frozenset({"self", "idempotency_key"})
+
+
+@attrs.frozen
+class Field:
+    """One writable field: its wire name, its checker, and whether ``None`` clears it on update."""
+
+    wire: str
+    check: Check
+    clearable: bool = True
+    required: bool = False
+    """Whether a create must send it (``None`` is then refused rather than left out)."""
+
+
+@attrs.frozen
+class Fields:
+    """The writable fields of one resource (Python argument name → ``Field``)."""
+
+    fields: Mapping[str, Field]
+    path_ids: frozenset[str] = frozenset()
+    """Arguments that go into the path, not the body (``customer_id``)."""
+
+    def create_body(self, arguments: Mapping[str, object]) -> dict[str, object]:
+        """The JSON body of a create: checked fields under wire names; ``None`` is left out."""
+        body: dict[str, object] = {}
+        for name, value in self._fields_of(arguments):
+            field = self.fields[name]
+            if value is None:
+                if field.required:
+                    raise ValueError(f"{name} is required")
+                continue
+            field.check(name, value)
+            body[field.wire] = value
+        return body
+
+    def update_body(self, arguments: Mapping[str, object]) -> dict[str, object]:
+        """The JSON body of an update: ``NOT_GIVEN`` is left out, ``None`` clears (``null``)."""
+        body: dict[str, object] = {}
+        for name, value in self._fields_of(arguments):
+            if isinstance(value, NotGiven):
+                continue
+            field = self.fields[name]
+            if value is None:
+                if not field.clearable:
+                    raise ValueError(f"{name} can't be cleared: pass a value or leave it out")
+            else:
+                field.check(name, value)
+            body[field.wire] = value
+        return body
+
+    def _fields_of(self, arguments: Mapping[str, object]) -> list[tuple[str, object]]:
+        found = []
+        for name, value in arguments.items():
+            if name in _ALWAYS_SKIPPED or name in self.path_ids:
+                continue
+            if name not in self.fields:
+                # A programming error in a resource method, not a caller's mistake.
+                raise TypeError(f"argument {name!r} has no field spec, so it would never be sent")
+            found.append((name, value))
+        return found
