@@ -9,9 +9,13 @@ Phases, each bounded to seconds and talking only to 127.0.0.1:
 2. ``python -X importtime`` of ``import plugipay`` against ``import httpx`` and forjio-plugipay;
 3. bulk creates against the emulator's loopback server, async and sync, concurrency 1/8/32/64,
    as it is and with 20 ms of latency per request;
-4. peak memory while paging 100,000 customers from the in-process emulator.
+4. peak memory while paging 100,000 customers from the in-process emulator;
+5. in-process emulator requests/second;
+6. decoding list pages of 100 customers and workspaces: our generated converter against cattrs'
+   generated hooks (``decode.py``; the issue's bar is ours ≥ 1.5× faster per page).
 
-``--quick`` shrinks every phase (for a smoke run); RESULTS.md is only rewritten by a full run.
+``--quick`` shrinks every phase (for a smoke run); ``--decode-only`` runs phase 6 alone. RESULTS.md
+is only rewritten by a full run.
 """
 
 from __future__ import annotations
@@ -221,6 +225,21 @@ def paging_phase(count: int) -> dict[str, float]:
     return _json_of([sys.executable, "paging_memory.py", str(count)], timeout=600)
 
 
+# -- phase 6: decoding ----------------------------------------------------------------------------
+
+
+def decode_phase(seconds: float) -> dict[str, float]:
+    """µs per 100-item page, ours against cattrs (``decode.py``, its own process)."""
+    return _json_of([sys.executable, "decode.py", str(seconds)], timeout=120)
+
+
+def decode_table(result: dict[str, float]) -> str:
+    """``decode.py``'s Markdown rows."""
+    from decode import table  # beside this script; imports plugipay, so only when needed
+
+    return table(result)
+
+
 # -- report ---------------------------------------------------------------------------------------
 
 
@@ -392,7 +411,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Run every phase, print the table, update RESULTS.md (full runs only)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small counts: a smoke run")
+    parser.add_argument(
+        "--decode-only",
+        action="store_true",
+        help="only the decode rows (ours against cattrs); prints them, RESULTS.md untouched",
+    )
     args = parser.parse_args(argv)
+    decode_seconds = 2.0 if args.quick else 8.0
+    if args.decode_only:
+        print("decoding list pages …", flush=True)
+        print()
+        print(decode_table(decode_phase(decode_seconds)))
+        return
     rounds, calls, imports_n, creates, lagged, customers = (
         (2, 200, 3, 300, 10, 10_000) if args.quick else (5, 1000, 9, 5000, 60, 100_000)
     )
@@ -412,7 +442,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     paging = paging_phase(customers)
     print("emulator throughput …", flush=True)
     emulator = emulator_phase(0.5 if args.quick else 2.0)
-    table = report(cpu, imports, bulk, paging, settings) + "\n\n" + emulator_table(emulator)
+    print("decoding list pages …", flush=True)
+    decode = decode_phase(decode_seconds)
+    table = "\n\n".join(
+        (
+            report(cpu, imports, bulk, paging, settings),
+            emulator_table(emulator),
+            decode_table(decode),
+        )
+    )
     print()
     print(table)
     if not args.quick:
