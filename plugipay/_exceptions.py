@@ -272,9 +272,9 @@ def error_from_response(
     }
     if cls is RateLimitError:
         if retry_after is None:
-            from ._retry import parse_retry_after
+            from ._retry import server_retry_after
 
-            retry_after = parse_retry_after(_header(headers, "Retry-After"), None)
+            retry_after = server_retry_after(status, _header(headers, "Retry-After"), None)
         return RateLimitError(message, retry_after=retry_after, **kwargs)
     if cls is PlugipayError and code is None:
         kwargs["code"] = f"http_{status}"

@@ -19,14 +19,18 @@ __all__ = [
     "RETRYABLE_STATUSES",
     "backoff_delay",
     "is_retryable",
+    "next_delay",
     "parse_retry_after",
     "retry_delay",
+    "server_retry_after",
 ]
 
 BASE_DELAY = 0.5
 MAX_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+WAIT_STATUSES = frozenset({429, 503})
+"""Statuses whose ``Retry-After`` the client honours."""
 _DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
 
 
@@ -80,3 +84,25 @@ def retry_delay(retry_number: int, retry_after: float | None, rng: random.Random
     if retry_after is not None:
         return retry_after
     return backoff_delay(retry_number, rng)
+
+
+def server_retry_after(status: int, value: str | None, now: float | None) -> float | None:
+    """The wait a 429 or 503 answer asks for (``parse_retry_after``); ``None`` for others."""
+    if status not in WAIT_STATUSES:
+        return None
+    return parse_retry_after(value, now)
+
+
+def next_delay(
+    attempt: int,
+    max_retries: int,
+    status: int,
+    code: str | None,
+    retry_after: float | None,
+    rng: random.Random,
+) -> float | None:
+    """After failed attempt number ``attempt`` (1-based): seconds to wait before the next one, or
+    ``None`` when the call must raise (out of retries, or an answer that is not retryable)."""
+    if attempt > max_retries or not is_retryable(status, code):
+        return None
+    return retry_delay(attempt - 1, retry_after, rng)

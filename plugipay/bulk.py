@@ -7,7 +7,8 @@ and every per-item exception collected, never cancelling the rest of the batch. 
 
 The async flavour lives here rather than in ``plugipay/_async/`` because it needs a task group,
 which only anyio provides and ``_async/`` never imports anyio; the sync flavour is the
-hand-written ``plugipay/_sync/_bulk.py``.
+hand-written ``plugipay/_sync/_bulk.py``. What both share lives in the tier-neutral
+``plugipay/_bulk_core.py``.
 """
 
 from __future__ import annotations
@@ -18,8 +19,15 @@ from typing import TypeVar
 
 import anyio
 
-from ._bulk_result import BulkFailure, BulkResult, ProgressCallback, Tally
-from ._sync._bulk import DEFAULT_CONCURRENCY, check_concurrency, run
+from ._bulk_core import (
+    DEFAULT_CONCURRENCY,
+    BulkFailure,
+    BulkResult,
+    ProgressCallback,
+    Tally,
+    check_concurrency,
+)
+from ._sync._bulk import run
 
 __all__ = ["DEFAULT_CONCURRENCY", "BulkFailure", "BulkResult", "ProgressCallback", "arun", "run"]
 

@@ -10,21 +10,12 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TypeVar
 
-from .._bulk_result import BulkResult, ProgressCallback, Tally
+from .._bulk_core import DEFAULT_CONCURRENCY, BulkResult, ProgressCallback, Tally, check_concurrency
 
-__all__ = ["DEFAULT_CONCURRENCY", "check_concurrency", "run"]
-
-DEFAULT_CONCURRENCY = 16
-"""How many calls run at once unless the caller says otherwise."""
+__all__ = ["run"]
 
 ItemT = TypeVar("ItemT")
 ResultT = TypeVar("ResultT")
-
-
-def check_concurrency(concurrency: int) -> None:
-    """Raises ValueError unless ``concurrency`` is a positive int."""
-    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
-        raise ValueError(f"concurrency must be an int >= 1, got {concurrency!r}")
 
 
 def run(

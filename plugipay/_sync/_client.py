@@ -21,16 +21,14 @@ from .._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ClientConfig, resolv
 from .._envelope import Envelope, decode_envelope
 from .._exceptions import (
     InvalidResponseError,
-    PlugipayError,
-    PlugipayNetworkError,
-    PlugipayTimeoutError,
     RateLimitError,
     error_from_response,
 )
 from .._logging import logger, setup_from_env
 from .._request import PreparedRequest, attempt_headers, prepare
 from .._resource import resource
-from .._retry import is_retryable, parse_retry_after, retry_delay
+from .._retry import next_delay, server_retry_after
+from .._transport_errors import transport_error
 from .._types import NOT_GIVEN, NotGiven, Sleep
 from .resources.adapters import Adapters
 from .resources.admin import Admin
@@ -265,19 +263,8 @@ class PlugipayClient:
             retry_after: float | None = None
             try:
                 response = shared.http.send(request)
-            except httpx.TimeoutException as exc:
-                error: PlugipayError = PlugipayTimeoutError(
-                    f"{prepared.method} {log_path} timed out ({type(exc).__name__})",
-                    idempotency_key=prepared.idempotency_key,
-                )
-                _log_attempt(prepared.method, log_path, error.code, started, None, attempt)
             except httpx.RequestError as exc:
-                # Connection failures, and answers lost in transit (a broken encoding, a
-                # redirect loop of the caller's client): retryable, and safe to retry.
-                error = PlugipayNetworkError(
-                    f"{prepared.method} {log_path} failed: {type(exc).__name__}: {exc}",
-                    idempotency_key=prepared.idempotency_key,
-                )
+                error = transport_error(exc, prepared.method, log_path, prepared.idempotency_key)
                 _log_attempt(prepared.method, log_path, error.code, started, None, attempt)
             else:
                 status = response.status_code
@@ -292,10 +279,9 @@ class PlugipayClient:
                         exc.idempotency_key = prepared.idempotency_key
                         exc.response = response
                         raise
-                if status == 429 or status == 503:
-                    retry_after = parse_retry_after(
-                        response.headers.get("retry-after"), self._clock()
-                    )
+                retry_after = server_retry_after(
+                    status, response.headers.get("retry-after"), self._clock()
+                )
                 error = error_from_response(
                     status,
                     response.content,
@@ -308,9 +294,11 @@ class PlugipayClient:
                 # Every request of this client waits this one out together (API.md), even when
                 # this call itself has no retries left.
                 shared.gate.close_for(error.retry_after)
-            if attempt > config.max_retries or not is_retryable(error.status, error.code):
+            delay = next_delay(
+                attempt, config.max_retries, error.status, error.code, retry_after, self._rng
+            )
+            if delay is None:
                 raise error
-            delay = retry_delay(attempt - 1, retry_after, self._rng)
             if logger.isEnabledFor(_INFO):
                 logger.info(
                     "retrying %s %s after %s (attempt %d of %d) in %.3fs",

@@ -14,8 +14,10 @@ from plugipay._retry import (
     MAX_RETRY_AFTER,
     backoff_delay,
     is_retryable,
+    next_delay,
     parse_retry_after,
     retry_delay,
+    server_retry_after,
 )
 
 RETRYABLE = [
@@ -159,3 +161,50 @@ def test_retry_delay_prefers_retry_after() -> None:
 
 def test_retry_delay_falls_back_to_backoff() -> None:
     assert [retry_delay(n, None, CeilingRng()) for n in range(6)] == [0.5, 1, 2, 4, 8, 8]
+
+
+# -- the decision as one pure function, and the one home of Retry-After --------------------------
+
+
+def test_next_delay_is_none_when_out_of_retries_or_not_retryable() -> None:
+    rng = random.Random(1)
+    assert next_delay(3, 2, 503, None, None, rng) is None  # third failure, two retries allowed
+    assert next_delay(1, 2, 404, "not_found", None, rng) is None
+    assert next_delay(1, 2, 409, "conflict", None, rng) is None
+    assert next_delay(1, 0, 503, None, 1.0, rng) is None
+
+
+def test_next_delay_takes_retry_after_exactly_or_backs_off() -> None:
+    assert next_delay(1, 2, 429, "rate_limited", 7.5, random.Random(1)) == 7.5
+    assert next_delay(2, 2, 409, "idempotency_key_in_use", None, random.Random(3)) == (
+        backoff_delay(1, random.Random(3))
+    )
+    assert next_delay(1, 1, 0, "timeout", None, random.Random(5)) == backoff_delay(
+        0, random.Random(5)
+    )
+
+
+@pytest.mark.parametrize(("status", "expected"), [(429, 2.0), (503, 2.0), (500, None), (200, None)])
+def test_server_retry_after_only_for_429_and_503(status: int, expected: float | None) -> None:
+    assert server_retry_after(status, "2", None) == expected
+
+
+def test_server_retry_after_reads_http_dates_against_now() -> None:
+    assert server_retry_after(503, "Thu, 01 Jan 1970 00:00:10 GMT", 4.0) == 6.0
+    assert server_retry_after(503, "Thu, 01 Jan 1970 00:00:10 GMT", None) is None
+
+
+def test_transport_errors_map_in_one_place() -> None:
+    import httpx
+
+    from plugipay import PlugipayNetworkError, PlugipayTimeoutError
+    from plugipay._transport_errors import transport_error
+
+    timeout = transport_error(httpx.ReadTimeout("slow"), "POST", "/api/v1/customers", "k1")
+    assert type(timeout) is PlugipayTimeoutError
+    assert (timeout.status, timeout.code, timeout.idempotency_key) == (0, "timeout", "k1")
+    assert str(timeout).startswith("timeout: POST /api/v1/customers timed out (ReadTimeout)")
+    failed = transport_error(httpx.ConnectError("refused"), "GET", "/api/v1/x", None)
+    assert type(failed) is PlugipayNetworkError
+    assert failed.code == "network_error"
+    assert "GET /api/v1/x failed: ConnectError: refused" in str(failed)

@@ -1,4 +1,6 @@
-"""What a bulk run returns, and the tally that builds it: sans-IO, shared by both flavours.
+"""What both bulk flavours share: the result, the tally that builds it, the concurrency default
+and its check. Sans-IO; ``plugipay.bulk.arun`` (task group) and ``plugipay._sync._bulk.run``
+(thread pool) both build on it.
 
 Invariant: ``results`` is in input order with ``None`` where an item failed; ``failed`` is sorted
 by input index; ``succeeded_count + failed_count == total`` once the run has finished.
@@ -11,7 +13,17 @@ from typing import Generic, TypeVar, cast
 
 import attrs
 
-__all__ = ["BulkFailure", "BulkResult", "ProgressCallback", "Tally"]
+__all__ = [
+    "DEFAULT_CONCURRENCY",
+    "BulkFailure",
+    "BulkResult",
+    "ProgressCallback",
+    "Tally",
+    "check_concurrency",
+]
+
+DEFAULT_CONCURRENCY = 16
+"""How many calls run at once unless the caller says otherwise."""
 
 ItemT = TypeVar("ItemT")
 ResultT = TypeVar("ResultT")
@@ -96,3 +108,9 @@ class Tally(Generic[ItemT, ResultT]):
     def result(self) -> BulkResult[ItemT, ResultT]:
         """The finished run's result."""
         return BulkResult(self._results, sorted(self._failed, key=lambda f: f.index))
+
+
+def check_concurrency(concurrency: int) -> None:
+    """Raises ValueError unless ``concurrency`` is a positive int."""
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+        raise ValueError(f"concurrency must be an int >= 1, got {concurrency!r}")

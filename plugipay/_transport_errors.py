@@ -1,0 +1,25 @@
+"""The one place a transport failure becomes a ``PlugipayError``, as httpx's
+``map_httpcore_exceptions`` is for httpcore's: timeouts are ``PlugipayTimeoutError``, every other
+``httpx.RequestError`` (connection failures, answers lost in transit, a redirect loop of the
+caller's client) is ``PlugipayNetworkError``. Both are retryable, and carry the call's key."""
+
+from __future__ import annotations
+
+import httpx
+
+from ._exceptions import PlugipayError, PlugipayNetworkError, PlugipayTimeoutError
+
+__all__ = ["transport_error"]
+
+
+def transport_error(
+    exc: httpx.RequestError, method: str, path: str, idempotency_key: str | None
+) -> PlugipayError:
+    """The SDK error for a request that got no usable answer (``path`` without its query)."""
+    if isinstance(exc, httpx.TimeoutException):
+        return PlugipayTimeoutError(
+            f"{method} {path} timed out ({type(exc).__name__})", idempotency_key=idempotency_key
+        )
+    return PlugipayNetworkError(
+        f"{method} {path} failed: {type(exc).__name__}: {exc}", idempotency_key=idempotency_key
+    )
