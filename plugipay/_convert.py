@@ -46,7 +46,7 @@ T = TypeVar("T")
 
 _Check = Callable[[object], bool]
 _Reader = Callable[[dict[str, Any]], Any]
-_Kind = Literal["plain", "datetime", "event"]
+_Kind = Literal["plain", "datetime", "event", "model", "models"]
 
 _STRICT_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 _EVENT_DATA_KEYS = frozenset({"object", "previousAttributes"})
@@ -88,6 +88,8 @@ class _Field:
     check: _Check | None
     """Strict mode's type check of a non-null value; ``None`` accepts anything."""
     required: bool
+    model: type | None = None
+    """For ``model`` and ``models`` fields: the nested model class."""
 
 
 def _is_str(value: object) -> bool:
@@ -96,6 +98,18 @@ def _is_str(value: object) -> bool:
 
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_bool(value: object) -> bool:
+    return isinstance(value, bool)
+
+
+def _is_list(value: object) -> bool:
+    return isinstance(value, list)
 
 
 def _is_object(value: object) -> bool:
@@ -119,6 +133,12 @@ def _check_for(tp: Any) -> _Check | None:
         return _is_str
     if tp is float:
         return _is_number
+    if tp is int:
+        return _is_int
+    if tp is bool:
+        return _is_bool
+    if tp is list or get_origin(tp) is list:
+        return _is_list
     if tp is Any:
         return None
     if tp is dict or get_origin(tp) is dict:
@@ -134,6 +154,11 @@ def _field_for(cls: type, attribute: attrs.Attribute[Any], tp: Any) -> _Field:
     members = [m for m in _union_members(tp) if m is not types.NoneType]
     if datetime in members:
         return _Field(name, _camel(name), "datetime", None, required)
+    if len(members) == 1 and _is_model(members[0]):
+        return _Field(name, _camel(name), "model", None, required, members[0])
+    if len(members) == 1 and _is_model_list(members[0]):
+        (item,) = get_args(members[0])
+        return _Field(name, _camel(name), "models", None, required, item)
     checks = {_check_for(m) for m in members}
     if len(checks) != 1:
         raise TypeError(f"no wire rule for the model field type {tp!r}")
@@ -148,7 +173,9 @@ def _plan(cls: type[Resource]) -> tuple[_Field, ...]:
     """The wire reading of every typed field of a model (``raw`` excluded), made once per class."""
     plan = _PLANS.get(cls)
     if plan is None:
-        # The models package resolved every field type (attrs.resolve_types) when it loaded.
+        # The models package resolved its models' field types when it loaded (before they moved
+        # to module "plugipay"); this resolves any other model's, once.
+        attrs.resolve_types(cls)
         plan = _PLANS[cls] = tuple(
             _field_for(cls, attribute, attribute.type)
             for attribute in attrs.fields(cls)
@@ -336,6 +363,12 @@ def _build_lines(
         if f.kind == "event":
             namespace[f"read{i}"] = readers[f.name]
             lines.append(f"    o.{f.name} = read{i}(d)")
+        elif f.kind == "model" or f.kind == "models":
+            # Nested models decode through the same converter (strict within strict).
+            target = f.model if f.kind == "model" else list[f.model]  # type: ignore[name-defined]
+            namespace[f"nested{i}"] = conv.get_structure_hook(target)
+            namespace[f"target{i}"] = target
+            lines.append(f"    o.{f.name} = None if v{i} is None else nested{i}(v{i}, target{i})")
         elif f.kind == "datetime" and strict:
             value = f"None if v{i} is None else parse_datetime(v{i}, cls, {f.name!r})"
             lines.append(f"    o.{f.name} = {value}")
@@ -415,6 +448,8 @@ def _wire_value(value: Any) -> Any:
         return to_wire(value)
     if isinstance(value, dict):
         return dict(value)
+    if isinstance(value, list):
+        return [_wire_value(item) for item in value]
     return value
 
 

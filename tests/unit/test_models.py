@@ -645,3 +645,64 @@ def test_naive_and_offset_datetimes_given_by_hand_are_written_as_utc() -> None:
     customer = Customer(id="cus_1", created_at=datetime(2026, 5, 12, 17, 42, tzinfo=jakarta))
 
     assert customer["createdAt"] == "2026-05-12T10:42:00.000Z"
+
+
+# -- field types a new model may use, with no change to the converter ----------------------------
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class _Line(Resource):
+    id: str
+    quantity: int | None = None
+    taxable: bool | None = None
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class _Order(Resource):
+    id: str
+    amount: int | None = None
+    paid: bool | None = None
+    methods: list[str] | None = None
+    first: _Line | None = None
+    lines: list[_Line] | None = None
+
+
+_ORDER = {
+    "id": "ord_1",
+    "amount": 15000,
+    "paid": False,
+    "methods": ["qris", "va"],
+    "first": {"id": "li_1", "quantity": 2, "taxable": True},
+    "lines": [{"id": "li_1", "quantity": 2, "taxable": True}, {"id": "li_2", "quantity": 1}],
+}
+
+
+def test_ints_bools_lists_and_nested_models_decode_leniently_and_strictly() -> None:
+    for convert in (structure, make_converter(forbid_extra_keys=True).structure):
+        order = convert(_ORDER, _Order)
+        assert (order.amount, order.paid, order.methods) == (15000, False, ["qris", "va"])
+        assert type(order.first) is _Line and order.first.quantity == 2
+        assert order.lines is not None
+        assert [(line.id, line.quantity, line.taxable) for line in order.lines] == [
+            ("li_1", 2, True),
+            ("li_2", 1, None),
+        ]
+        assert order.raw == _ORDER
+
+
+def test_strict_mode_checks_nested_types_and_keys() -> None:
+    strict = make_converter(forbid_extra_keys=True)
+    with pytest.raises(InvalidResponseError, match=r"_Order.amount: unexpected a boolean"):
+        strict.structure({**_ORDER, "amount": True}, _Order)
+    with pytest.raises(InvalidResponseError, match=r"_Line.quantity: unexpected a string"):
+        strict.structure({**_ORDER, "first": {"id": "li_1", "quantity": "2"}}, _Order)
+    with pytest.raises(ForbiddenExtraKeysError):
+        strict.structure({**_ORDER, "lines": [{"id": "li_1", "surprise": 1}]}, _Order)
+    with pytest.raises(InvalidResponseError, match="_Line payload has no 'id'"):
+        structure({**_ORDER, "lines": [{"quantity": 1}]}, _Order)
+
+
+def test_nested_models_built_by_hand_write_their_wire_form() -> None:
+    order = _Order(id="ord_2", first=_Line(id="li_9", quantity=3), lines=[_Line(id="li_9")])
+    assert order["first"] == {"id": "li_9", "quantity": 3}
+    assert order["lines"] == [{"id": "li_9"}]
