@@ -39,6 +39,12 @@ def decode_envelope(status: int, body: bytes, request_id: str | None = None) -> 
         return Envelope(None, _EMPTY)
     try:
         parsed = json.loads(body)
+    except RecursionError:
+        raise InvalidResponseError(
+            f"HTTP {status} with JSON nested too deeply to read",
+            status=status,
+            request_id=request_id,
+        ) from None
     except (ValueError, UnicodeDecodeError):
         snippet = body[:800].decode("utf-8", "replace")[:200]
         raise InvalidResponseError(

@@ -243,7 +243,7 @@ def error_from_response(
     }
     try:
         envelope = json.loads(body) if body else None
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         envelope = None
         error = None
     else:

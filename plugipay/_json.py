@@ -4,8 +4,9 @@ The server hashes the re-serialization of the body it parsed, so the SDK must se
 that form: compact, UTF-8 with non-ASCII characters as themselves, numbers formatted the way
 JavaScript formats them, and object keys in JavaScript's property order (array-index keys first,
 ascending, then the rest in insertion order). Values JavaScript cannot represent faithfully
-(NaN, ±Infinity, lone surrogates, integers beyond ±(2**53 - 1)) are refused with ``ValueError``
-before anything is sent. Pure functions, no I/O.
+(NaN, ±Infinity, lone surrogates, integers beyond ±(2**53 - 1)) and bodies nested deeper than
+``MAX_DEPTH`` objects and arrays are refused with ``ValueError`` before anything is sent. Pure
+functions, no I/O.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["MAX_SAFE_INTEGER", "canonical_body", "canonical_json", "js_number"]
+__all__ = ["MAX_DEPTH", "MAX_SAFE_INTEGER", "canonical_body", "canonical_json", "js_number"]
 
 MAX_SAFE_INTEGER = 2**53 - 1
+MAX_DEPTH = 64
+"""How deep objects and arrays may nest in a body the SDK sends or a webhook it reads."""
 _MAX_ARRAY_INDEX = 2**32 - 2
 
 # json's own encoder escapes exactly what JSON.stringify escapes when ensure_ascii is off:
@@ -33,7 +36,7 @@ _INDEX_KEY = re.compile(r"0|[1-9][0-9]{0,9}")
 def canonical_json(value: object) -> str:
     """Return ``value`` serialized exactly as ``JSON.stringify(JSON.parse(x))`` would."""
     parts: list[str] = []
-    _encode(value, parts)
+    _encode(value, parts, 0)
     return "".join(parts)
 
 
@@ -109,7 +112,11 @@ def _ordered_keys(obj: Mapping[Any, object]) -> list[Any]:
     return sorted(index_keys, key=int) + [k for k in keys if k not in chosen]
 
 
-def _encode(value: object, parts: list[str]) -> None:
+def _too_deep() -> ValueError:
+    return ValueError(f"the body nests objects and arrays deeper than {MAX_DEPTH} levels")
+
+
+def _encode(value: object, parts: list[str], depth: int) -> None:
     if value is None:
         parts.append("null")
     elif value is True:
@@ -121,6 +128,8 @@ def _encode(value: object, parts: list[str]) -> None:
     elif isinstance(value, int | float):
         parts.append(js_number(value))
     elif isinstance(value, Mapping):
+        if depth == MAX_DEPTH:
+            raise _too_deep()
         parts.append("{")
         first = True
         for key in _ordered_keys(value):
@@ -131,14 +140,16 @@ def _encode(value: object, parts: list[str]) -> None:
             first = False
             _encode_str(key, parts)
             parts.append(":")
-            _encode(value[key], parts)
+            _encode(value[key], parts, depth + 1)
         parts.append("}")
     elif isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
+        if depth == MAX_DEPTH:
+            raise _too_deep()
         parts.append("[")
         for i, item in enumerate(value):
             if i:
                 parts.append(",")
-            _encode(item, parts)
+            _encode(item, parts, depth + 1)
         parts.append("]")
     else:
         raise TypeError(f"{type(value).__name__} is not JSON serializable")

@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 
 from ._convert import structure
 from ._exceptions import InvalidResponseError, PlugipaySignatureError
+from ._json import MAX_DEPTH
 from ._models.events import WebhookEvent
 
 __all__ = ["SIGNATURE_HEADER", "sign", "verify"]
@@ -129,7 +130,7 @@ def verify(
     signature_header_or_headers: str | Mapping[str, str] | None,
     secret: str | Sequence[str],
     *,
-    tolerance: int = DEFAULT_TOLERANCE,
+    tolerance: float = DEFAULT_TOLERANCE,
     now: float | None = None,
 ) -> WebhookEvent:
     """Check a delivery's signature and return its event; raise ``PlugipaySignatureError`` if not.
@@ -140,7 +141,9 @@ def verify(
     """
     body = _as_bytes(raw_body)
     keys = _as_secrets(secret)
-    if tolerance < 0:
+    if isinstance(tolerance, bool) or not isinstance(tolerance, int | float):
+        raise TypeError(f"tolerance must be a number of seconds, not {type(tolerance).__name__}")
+    if not tolerance >= 0:  # also refuses NaN
         raise ValueError("tolerance must be zero or more seconds")
     header = _header_value(signature_header_or_headers)
     if header is None or not header.strip():
@@ -169,9 +172,34 @@ def verify(
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise InvalidResponseError("The webhook body is signed but isn't JSON") from None
+    except RecursionError:
+        raise InvalidResponseError("The webhook body is nested too deeply to read") from None
+    if _depth(payload) > MAX_DEPTH:
+        raise InvalidResponseError(
+            f"The webhook body nests objects and arrays deeper than {MAX_DEPTH} levels"
+        )
     if not isinstance(payload, dict):
         raise InvalidResponseError("The webhook body is signed but isn't a JSON object")
     return structure(payload, WebhookEvent)
+
+
+def _depth(value: object) -> int:
+    """How deeply objects and arrays nest in a parsed JSON value (iterative: no recursion)."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children: list[object] = list(item.values())
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level + 1)
+        if deepest > MAX_DEPTH:
+            break
+        stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def sign(
