@@ -22,6 +22,7 @@ doesn't fit (not an object, no ``id``, a timestamp that doesn't parse) raises
 
 from __future__ import annotations
 
+import copy
 import linecache
 import re
 import types
@@ -36,7 +37,7 @@ from cattrs.errors import ForbiddenExtraKeysError
 
 from ._exceptions import InvalidResponseError
 from ._models import event_model
-from ._models._base import Resource
+from ._models._base import EXPANDED, Resource
 from ._models.events import WebhookEvent
 from ._urls import format_datetime
 
@@ -90,6 +91,8 @@ class _Field:
     required: bool
     model: type | None = None
     """For ``model`` and ``models`` fields: the nested model class."""
+    on_request: bool = False
+    """Present only in answers that ask for it (``expand``); see ``plugipay._models.expanded``."""
 
 
 def _is_str(value: object) -> bool:
@@ -147,6 +150,13 @@ def _check_for(tp: Any) -> _Check | None:
 
 
 def _field_for(cls: type, attribute: attrs.Attribute[Any], tp: Any) -> _Field:
+    field = _field_of_type(cls, attribute, tp)
+    if attribute.metadata.get(EXPANDED):
+        return attrs.evolve(field, on_request=True)
+    return field
+
+
+def _field_of_type(cls: type, attribute: attrs.Attribute[Any], tp: Any) -> _Field:
     name = attribute.name
     required = attribute.default is attrs.NOTHING
     if cls is WebhookEvent and name in _EVENT_FIELDS:
@@ -337,7 +347,10 @@ def _build_lines(
     if strict:
         lines += ["    if not known.issuperset(d):", "        raise extra(cls, d, known)"]
 
-    read = [(i, f) for i, f in enumerate(plan) if f.kind != "event"]
+    read = [(i, f) for i, f in enumerate(plan) if f.kind != "event" and not f.on_request]
+    # Fields only some answers carry (``expand``) are read apart, so their absence from most
+    # payloads never costs the one-call path below.
+    lines += [f"    v{i} = d.get({f.wire!r})" for i, f in enumerate(plan) if f.on_request]
     gets = [f"        v{i} = g({f.wire!r})" for i, f in read]
     if len(read) >= 2:
         # One C call when every key is present (the server sends them all); .get otherwise.
@@ -348,7 +361,7 @@ def _build_lines(
     elif read:
         lines += ["    g = d.get", *(line[4:] for line in gets)]
 
-    for i, f in read:
+    for i, f in [(i, f) for i, f in enumerate(plan) if f.kind != "event"]:
         if f.required:
             lines += [f"    if v{i} is None:", f"        raise missing(cls, {f.wire!r})"]
         if strict and f.check is not None:
@@ -384,6 +397,12 @@ def _build_lines(
                 f"            v{i} = as_utc(v{i})",
                 f"    o.{f.name} = v{i}",
             ]
+        elif f.check is _is_str_map:
+            # The field gets its own dict: changing it must not change ``raw`` (or the reverse).
+            lines.append(f"    o.{f.name} = dict(v{i}) if v{i}.__class__ is dict else v{i}")
+        elif f.check is _is_object or f.check is _is_list:
+            namespace["deepcopy"] = copy.deepcopy
+            lines.append(f"    o.{f.name} = v{i} if v{i} is None else deepcopy(v{i})")
         else:
             lines.append(f"    o.{f.name} = v{i}")
     lines.append("    o.__class__ = cls")

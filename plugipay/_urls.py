@@ -2,8 +2,9 @@
 
 What the SDK signs is exactly what goes on the wire, so it builds the request target itself:
 percent-encoding with only the unreserved set ``A-Z a-z 0-9 - . _ ~`` left as is and upper-case
-hex. Ids that would change the path's shape (empty, ``.``, ``..``) and header values with control
-characters are refused with ``ValueError`` before any request exists.
+hex. Ids that would change the path's shape (empty, ``.``, ``..``) or are longer than
+``MAX_ID_LENGTH``, paths with empty or dot segments (percent-encoded ones included), and header
+values with control characters are refused with ``ValueError`` before any request exists.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import UTC, datetime
 from urllib.parse import quote
 
 __all__ = [
+    "MAX_ID_LENGTH",
     "check_header_value",
     "check_path",
     "encode_query",
@@ -21,7 +23,12 @@ __all__ = [
     "quote_segment",
 ]
 
+MAX_ID_LENGTH = 255
+"""The longest id the SDK puts into a path (Plugipay's ids are ``prefix_`` + a 26-character ULID)."""
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# ".", ".." and their percent-encoded spellings: servers decode a segment before normalizing.
+_DOT_SEGMENT = re.compile(r"(?:\.|%2[eE]){1,2}")
 # RFC 3986 path characters that every HTTP stack sends unchanged: unreserved, sub-delims, ":"
 # and "@", plus complete percent-escapes. Anything else would be re-encoded by httpx after
 # signing, and the signature would no longer match.
@@ -34,6 +41,8 @@ def quote_segment(value: object, name: str = "id") -> str:
         raise TypeError(f"{name} must be a str, not {type(value).__name__}")
     if value in ("", ".", ".."):
         raise ValueError(f"{name} must be a non-empty id other than '.' or '..', got {value!r}")
+    if len(value) > MAX_ID_LENGTH:
+        raise ValueError(f"{name} must be at most {MAX_ID_LENGTH} characters, got {len(value)}")
     if _CONTROL.search(value):
         raise ValueError(f"{name} must not contain control characters, got {value!r}")
     return quote(value, safe="")
@@ -43,14 +52,19 @@ def check_path(path: str, name: str = "path") -> str:
     """Return ``path`` if it goes on the wire exactly as written; raise ``ValueError`` if not.
 
     It must start with ``/``, hold only characters no HTTP stack re-encodes (percent-encode the
-    rest, e.g. with ``quote_segment``), and have no ``.`` or ``..`` segments.
+    rest, e.g. with ``quote_segment``), and have no empty, ``.`` or ``..`` segments (nor
+    ``%2e%2e`` and the like, which a server decodes into one).
     """
     if not isinstance(path, str):
         raise TypeError(f"{name} must be a str, not {type(path).__name__}")
     if not path.startswith("/"):
         raise ValueError(f"{name} must start with '/', got {path!r}")
     for segment in path[1:].split("/"):
-        if segment in (".", ".."):
+        if not segment:
+            raise ValueError(
+                f"{name} must not have empty segments ('//' or a trailing '/'), got {path!r}"
+            )
+        if _DOT_SEGMENT.fullmatch(segment):
             raise ValueError(f"{name} must not have '.' or '..' segments, got {path!r}")
         if not _PATH_SEGMENT.fullmatch(segment):
             raise ValueError(

@@ -41,6 +41,8 @@ METADATA_MAX_ENTRIES = 50
 METADATA_MAX_KEY = 40
 METADATA_MAX_VALUE = 500
 EMAIL_MAX = 320
+IDEMPOTENCY_KEY_MAX = 255
+_KEY_CHARACTERS = re.compile(r"[\x21-\x7e]+")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -86,7 +88,8 @@ def check_cursor(value: object) -> None:
 
 
 def check_idempotency_key(value: object) -> None:
-    """A caller's idempotency key: a non-empty, header-safe string (``None``: the SDK makes one)."""
+    """A caller's idempotency key: 1 to 255 printable ASCII characters, no spaces (``None``: the
+    SDK makes one)."""
     if value is None:
         return
     if not isinstance(value, str):
@@ -94,6 +97,12 @@ def check_idempotency_key(value: object) -> None:
     if not value:
         raise ValueError("idempotency_key must not be empty")
     check_header_value("idempotency_key", value)
+    if len(value) > IDEMPOTENCY_KEY_MAX:
+        raise ValueError(
+            f"idempotency_key must be at most {IDEMPOTENCY_KEY_MAX} characters, got {len(value)}"
+        )
+    if not _KEY_CHARACTERS.fullmatch(value):
+        raise ValueError("idempotency_key must be printable ASCII without spaces")
 
 
 def check_created_after(value: object) -> None:
@@ -129,15 +138,13 @@ def check_metadata(value: object) -> None:
         )
     for key, item in value.items():
         if not isinstance(key, str):
-            raise TypeError(f"metadata keys must be str, got {type(key).__name__}")
+            raise TypeError(f"metadata keys must be str, not {type(key).__name__}")
         if not key or len(key) > METADATA_MAX_KEY:
             raise ValueError(
                 f"metadata keys must be 1 to {METADATA_MAX_KEY} characters, got {key[:60]!r}"
             )
         if not isinstance(item, str):
-            raise ValueError(
-                f"metadata values must be str, got {type(item).__name__} for key {key!r}"
-            )
+            raise TypeError(f"metadata values must be str, not {type(item).__name__} (key {key!r})")
         if len(item) > METADATA_MAX_VALUE:
             raise ValueError(
                 f"metadata values must be at most {METADATA_MAX_VALUE} characters "

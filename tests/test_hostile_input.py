@@ -263,10 +263,11 @@ def test_metadata_over_every_limit_is_refused(fake: FakePlugipay, plug: Plugipay
         ({"k" * 41: "v"}, ValueError, "keys must be 1 to 40 characters"),
         ({"": "v"}, ValueError, "keys must be 1 to 40 characters"),
         ({"k": "v" * 501}, ValueError, r"at most 500 characters \(key 'k' has 501\)"),
-        ({"k": 1}, ValueError, "values must be str, got int"),
-        ({"k": {"nested": "v"}}, ValueError, "values must be str, got dict"),
-        ({"k": None}, ValueError, "values must be str, got NoneType"),
-        ({1: "v"}, TypeError, "keys must be str, got int"),
+        # A value or a key of the wrong type is a TypeError alike.
+        ({"k": 1}, TypeError, "values must be str, not int"),
+        ({"k": {"nested": "v"}}, TypeError, "values must be str, not dict"),
+        ({"k": None}, TypeError, "values must be str, not NoneType"),
+        ({1: "v"}, TypeError, "keys must be str, not int"),
         ([("k", "v")], TypeError, "must be a dict of str to str, not list"),
         ("k=v", TypeError, "must be a dict of str to str, not str"),
     ]
@@ -547,3 +548,81 @@ async def test_async_client_refuses_the_same_input(fake: FakePlugipay) -> None:
         "/api/v1/customers?cursor=..%2Fx",
     ]
     assert all(re.fullmatch(r"/api/v1/customers(/[^/]+)?", r.path) for r in fake.requests)
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("k" * 256, "idempotency_key must be at most 255 characters, got 256"),
+        ("k" * 20_000, "at most 255 characters, got 20000"),
+        ("import 1", "printable ASCII without spaces"),
+        ("a\tb", "control characters"),
+        ("ключ", "must be ASCII"),
+    ],
+)
+def test_idempotency_keys_past_the_limits_are_refused_before_sending(
+    fake: FakePlugipay, plug: PlugipayClient, key: str, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        plug.customers.create(email="a@example.com", idempotency_key=key)
+    assert list(fake.requests) == []
+
+
+def test_an_idempotency_key_at_the_limit_is_sent_as_is(
+    fake: FakePlugipay, plug: PlugipayClient
+) -> None:
+    key = "~" + "k" * 253 + "!"
+    plug.customers.create(email="a@example.com", idempotency_key=key)
+    assert [r.headers["idempotency-key"] for r in fake.requests] == [key]
+
+
+def test_empty_names_and_external_ids_are_refused_before_sending(
+    fake: FakePlugipay, plug: PlugipayClient
+) -> None:
+    for call in (
+        lambda: plug.customers.create(name=""),
+        lambda: plug.customers.create(external_id=""),
+        lambda: plug.customers.update("cus_1", name=""),
+        lambda: plug.workspaces.create(name=""),
+        lambda: plug.workspaces.update(_WS, name=""),
+    ):
+        with pytest.raises(ValueError, match="must not be empty"):
+            call()
+    with pytest.raises(ValueError, match="name can't be cleared"):
+        plug.workspaces.update(_WS, name=None)  # type: ignore[arg-type]
+    assert list(fake.requests) == []
+
+
+@pytest.mark.parametrize("path", ["/api/v1/%2e%2e/admin/workspaces", "/api/v1//customers"])
+def test_request_paths_with_encoded_dots_or_empty_segments_are_refused(
+    fake: FakePlugipay, plug: PlugipayClient, path: str
+) -> None:
+    with pytest.raises(ValueError, match="must not have"):
+        plug.request("GET", path)
+    assert list(fake.requests) == []
+
+
+def test_workspace_create_and_update_check_the_same_field_the_same_way(
+    fake: FakePlugipay, plug: PlugipayClient
+) -> None:
+    """create used to take a 308-character business_email that update refused, and update sent
+    default_currency="USDX" that create refused."""
+    email = "a" * 64 + "@" + ".".join(["x" * 60] * 4) + ".com"
+    assert len(email) == 312
+    for call in (
+        lambda: plug.workspaces.create(default_currency="USDX"),
+        lambda: plug.workspaces.update(_WS, default_currency="USDX"),
+        lambda: plug.workspaces.create(default_currency="usd"),
+        lambda: plug.workspaces.update(_WS, default_currency="usd"),
+    ):
+        with pytest.raises(ValueError, match="ISO 4217 code of three upper-case letters"):
+            call()
+    ws = plug.workspaces.create(business_email=email)
+    assert ws.business_email == email
+    assert plug.workspaces.update(ws.id, business_email=email).business_email == email
+    for call in (
+        lambda: plug.workspaces.create(business_email="a" * 321),
+        lambda: plug.workspaces.update(_WS, business_email="a" * 321),
+    ):
+        with pytest.raises(ValueError, match="business_email must be at most 320 characters"):
+            call()

@@ -20,7 +20,10 @@ from typing import Any, ClassVar
 
 import attrs
 
-__all__ = ["Resource"]
+__all__ = ["EXPANDED", "Resource", "expanded"]
+
+EXPANDED = "plugipay.expanded"
+"""The attrs metadata key that marks a field only ``expand`` answers carry."""
 
 _REPR_VALUE_MAX = 60
 
@@ -71,3 +74,8 @@ class Resource:
                     text = text[: _REPR_VALUE_MAX - 3] + "..."
                 shown.append(f"{name}={text}")
         return f"{type(self).__name__}({', '.join(shown)})"
+
+
+def expanded() -> Any:
+    """A field present only in answers that ask for it with ``expand`` (``None`` otherwise)."""
+    return attrs.field(default=None, metadata={EXPANDED: True})

@@ -5,7 +5,7 @@ from typing import Any
 
 import attrs
 
-from ._base import Resource
+from ._base import Resource, expanded
 
 __all__ = ["Customer"]
 
@@ -35,7 +35,7 @@ class Customer(Resource):
     """NPWP / VAT number shown on invoices."""
     default_payment_token_id: str | None = None
     """The stored payment token (``pt_``) charged by default."""
-    default_payment_token: dict[str, Any] | None = None
+    default_payment_token: dict[str, Any] | None = expanded()
     """That payment token's object, present only when asked for with ``expand``."""
     metadata: dict[str, str] | None = None
     """Up to 50 string-to-string entries of the integrator's own data."""

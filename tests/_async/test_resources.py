@@ -301,15 +301,26 @@ async def test_customers_redact(server: respx.MockRouter, plug: AsyncPlugipayCli
     assert customer.external_id == "user_19823", "redaction keeps the dedupe key"
 
 
+async def test_metadata_of_the_wrong_type_is_a_type_error_for_keys_and_values_alike(
+    server: respx.MockRouter, plug: AsyncPlugipayClient
+) -> None:
+    with pytest.raises(TypeError, match=r"metadata values must be str, not int \(key 'k'\)"):
+        await plug.customers.create(metadata={"k": 1})
+    with pytest.raises(TypeError, match="metadata keys must be str, not int"):
+        await plug.customers.update(CUS, metadata={1: "v"})  # type: ignore[dict-item]
+    assert server.calls.call_count == 0
+
+
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
         ({"metadata": {f"k{i}": "v" for i in range(51)}}, "at most 50 entries"),
         ({"metadata": {"k" * 41: "v"}}, "metadata keys"),
         ({"metadata": {"k": "v" * 501}}, "at most 500"),
-        ({"metadata": {"k": 1}}, "metadata values must be str"),
         ({"default_payment_token_id": "tok_1"}, "default_payment_token_id"),
         ({"email": "a" * 321}, "email"),
+        ({"name": ""}, "name must not be empty"),
+        ({"external_id": ""}, "external_id must not be empty"),
     ],
 )
 async def test_customer_fields_are_checked_before_sending(

@@ -706,3 +706,15 @@ def test_nested_models_built_by_hand_write_their_wire_form() -> None:
     order = _Order(id="ord_2", first=_Line(id="li_9", quantity=3), lines=[_Line(id="li_9")])
     assert order["first"] == {"id": "li_9", "quantity": 3}
     assert order["lines"] == [{"id": "li_9"}]
+
+
+def test_a_models_dict_fields_are_not_shared_with_its_raw_payload() -> None:
+    payload = {"id": "cus_1", "metadata": {"k": "v"}, "defaultPaymentToken": {"id": "pt_1"}}
+    customer = structure(payload, Customer)
+    assert customer.metadata is not None and customer.default_payment_token is not None
+    customer.metadata["k"] = "changed"
+    customer.default_payment_token["id"] = "changed"
+    assert customer.raw["metadata"] == {"k": "v"}
+    assert customer.raw["defaultPaymentToken"] == {"id": "pt_1"}
+    customer.raw["metadata"]["other"] = "x"
+    assert customer.metadata == {"k": "changed"}

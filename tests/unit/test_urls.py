@@ -151,3 +151,61 @@ def test_check_header_value_refuses_unsafe_values(value: str) -> None:
 def test_check_header_value_refuses_non_str() -> None:
     with pytest.raises(TypeError, match="key_id"):
         check_header_value("key_id", 123)  # type: ignore[arg-type]
+
+
+# -- boundaries on both sides (the Hardening issue, items 8, 9 and 12) ---------------------------
+
+
+def test_an_id_at_the_length_limit_is_quoted_and_one_past_it_refused() -> None:
+    from plugipay._urls import MAX_ID_LENGTH
+
+    assert quote_segment("x" * MAX_ID_LENGTH) == "x" * 255
+    with pytest.raises(ValueError, match="customer_id must be at most 255 characters, got 256"):
+        quote_segment("x" * 256, "customer_id")
+    with pytest.raises(ValueError, match="at most 255 characters, got 70000"):
+        quote_segment("x" * 70_000)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/./customers",
+        "/api/v1/./customers",
+        "/api/v1/../admin",
+        "/api/v1/%2e%2e/admin",
+        "/api/v1/%2E%2e/admin",
+        "/api/v1/.%2e/admin",
+        "/api/v1/%2e/customers",
+    ],
+)
+def test_check_path_refuses_dot_segments_however_spelt(path: str) -> None:
+    from plugipay._urls import check_path
+
+    with pytest.raises(ValueError, match=r"must not have '\.' or '\.\.' segments"):
+        check_path(path)
+
+
+@pytest.mark.parametrize("path", ["//api/v1/customers", "/api//v1/customers", "/api/v1/customers/"])
+def test_check_path_refuses_empty_segments(path: str) -> None:
+    from plugipay._urls import check_path
+
+    with pytest.raises(ValueError, match="must not have empty segments"):
+        check_path(path)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/customers",
+        "/api/v1/customers/cus_%2f..%2fx",
+        "/api/v1/customers/cus_%2F",
+        "/api/v1/customers/...",
+        "/api/v1/customers/.hidden",
+        "/api/v1/customers/a.b",
+        "/api/v1/x/%2e%2e%2e",
+    ],
+)
+def test_check_path_keeps_good_paths_as_written(path: str) -> None:
+    from plugipay._urls import check_path
+
+    assert check_path(path) == path
