@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl
 
 from . import resources
 from ._auth import authenticate
-from ._faults import Faults, RateLimiter
+from ._faults import DropBeforeCommit, Faults, RateLimit, RateLimiter, StatusFault
 from ._idempotency import Claim, IdempotencyStore
 from ._ids import IdFactory, iso_ms
 from ._routing import PLATFORM, Call, RouteTable
@@ -98,11 +98,11 @@ class Engine:
         path = request.path
         delay, fault = self.faults.pick(request.method, path[len(self.prefix) :])
         pending = Pending(request_id, delay)
-        if fault is not None:
-            if fault.kind == "drop_before_commit":
-                pending.drop = "before"
-            else:
-                pending.answer = fault.response(request_id)
+        if isinstance(fault, DropBeforeCommit):
+            pending.drop = "before"
+            return pending
+        if isinstance(fault, StatusFault | RateLimit):
+            pending.answer = fault.response(request_id)
             return pending
         try:
             prepared = self._prepare(request)
