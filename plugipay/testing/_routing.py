@@ -17,11 +17,11 @@ from typing import Literal
 from urllib.parse import unquote
 
 from ._idempotency import Claim
-from ._store import ApiKey, Obj, Store
+from ._store import PLATFORM_SCOPE, ApiKey, Obj, Store
 
 __all__ = ["PLATFORM", "Call", "Idempotency", "Result", "Route", "RouteTable"]
 
-PLATFORM = "plugipay:platform:admin"
+PLATFORM = PLATFORM_SCOPE
 """The scope of platform-admin routes: the key must also act for a partner."""
 
 Result = tuple[int, object, dict[str, object] | None]
