@@ -94,9 +94,7 @@ class FaultKind:
         if probability is not None and not (_is_number(probability) and 0 <= probability <= 1):
             raise ValueError(f"{name}: probability must be within 0..1, got {probability!r}")
         times = self.times
-        if times is not None and not (isinstance(times, int) and times >= 0):
-            raise ValueError(f"{name}: times must be an integer >= 0, got {times!r}")
-        if isinstance(times, bool):
+        if times is not None and not (_is_number(times) and isinstance(times, int) and times >= 0):
             raise ValueError(f"{name}: times must be an integer >= 0, got {times!r}")
 
 

@@ -144,7 +144,11 @@ WORKSPACES = Kind("workspaces", unique=("accountId", "slug"))
 
 
 class Collection:
-    """The objects of one ``Kind``: by id, in keyset order per scope, and by unique index."""
+    """The objects of one ``Kind``: by id, in keyset order per scope, and by unique index.
+
+    Handlers may set any other field on a stored object directly; indexed fields change only
+    through ``update`` (which keeps the indexes), and ids and ``createdAt`` never change.
+    """
 
     def __init__(self, kind: Kind) -> None:
         self.kind = kind
