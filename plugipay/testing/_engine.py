@@ -186,8 +186,7 @@ class Engine:
             if isinstance(found_claim, RawResponse):
                 return found_claim
             claim = found_claim
-        named = dict(zip(route.names, params, strict=True))
-        return Call(route, store, key, acting, named, query, body, claim)
+        return Call(route, store, key, acting, params, query, body, claim)
 
     def _acting(self, key: ApiKey, on_behalf_of: str) -> Obj:
         own = self.store.workspaces[key.workspace_id]

@@ -85,40 +85,77 @@ class Call:
     """The fake's clock when the handler runs."""
 
 
-_Bucket = list[tuple[tuple[str | None, ...], dict[str, Route]]]
+@dataclass(slots=True)
+class _Path:
+    """A compiled path template: what its segments must be, and the routes on it by method."""
+
+    pattern: tuple[str | None, ...]
+    literals: tuple[tuple[int, str], ...]
+    """``(position, text)`` of each literal segment after the first (the bucket key)."""
+    slots: tuple[tuple[int, str], ...]
+    """``(position, name)`` of each parameter."""
+    methods: dict[str, Route]
 
 
 class RouteTable:
-    """Every route, compiled for matching by segment count."""
+    """Every route, compiled for matching by segment count and first segment."""
 
     def __init__(self, routes: Iterable[Route]) -> None:
-        by_pattern: dict[tuple[str | None, ...], dict[str, Route]] = {}
+        paths: dict[tuple[str | None, ...], _Path] = {}
         for route in routes:
-            methods = by_pattern.setdefault(route.pattern, {})
-            if route.method in methods:
+            path = paths.get(route.pattern)
+            if path is None:
+                pattern = route.pattern
+                literals = tuple((i, w) for i, w in enumerate(pattern) if w is not None and i)
+                slots = tuple(
+                    zip((i for i, w in enumerate(pattern) if w is None), route.names, strict=True)
+                )
+                path = paths[pattern] = _Path(pattern, literals, slots, {})
+            elif route.names != tuple(name for _, name in path.slots):
+                raise ValueError(
+                    f"route {route.method} {route.path} names its parameters unlike the other "
+                    "methods on that path"
+                )
+            if route.method in path.methods:
                 raise ValueError(f"route {route.method} {route.path} is declared twice")
-            methods[route.method] = route
-        self._buckets: dict[int, _Bucket] = {}
-        for pattern, methods in by_pattern.items():
-            self._buckets.setdefault(len(pattern), []).append((pattern, methods))
+            path.methods[route.method] = route
+        # Most paths start with a literal (the resource's name), so one dict lookup finds the
+        # few candidates; paths starting with a parameter are tried after those.
+        self._buckets: dict[tuple[int, str | None], list[_Path]] = {}
+        for path in paths.values():
+            self._buckets.setdefault((len(path.pattern), path.pattern[0]), []).append(path)
         for bucket in self._buckets.values():
             # Stable: literals before parameters, position by position; else declaration order.
-            bucket.sort(key=lambda entry: tuple(want is None for want in entry[0]))
+            bucket.sort(key=lambda path: tuple(want is None for want in path.pattern))
 
-    def match(self, path: str, prefix: str = "") -> tuple[dict[str, Route], list[str]] | None:
-        """The routes (by method) on ``path`` and its decoded parameters, or ``None``."""
+    def match(self, path: str, prefix: str = "") -> tuple[dict[str, Route], dict[str, str]] | None:
+        """The routes (by method) on ``path`` and its decoded parameters by name, or ``None``."""
         if not path.startswith(prefix + _API):
             return None
         segments = path[len(prefix) + len(_API) :].split("/")
-        for pattern, methods in self._buckets.get(len(segments), ()):
-            params: list[str] = []
-            for want, got in zip(pattern, segments, strict=True):
-                if want is None:
-                    if not got:
-                        break
-                    params.append(unquote(got))
-                elif want != got:
+        count = len(segments)
+        found = self._find(self._buckets.get((count, segments[0])), segments)
+        if found is None:
+            found = self._find(self._buckets.get((count, None)), segments)
+        return found
+
+    @staticmethod
+    def _find(
+        bucket: list[_Path] | None, segments: list[str]
+    ) -> tuple[dict[str, Route], dict[str, str]] | None:
+        if bucket is None:
+            return None
+        for candidate in bucket:
+            for i, want in candidate.literals:
+                if segments[i] != want:
                     break
             else:
-                return methods, params
+                params: dict[str, str] = {}
+                for i, name in candidate.slots:
+                    got = segments[i]
+                    if not got:
+                        break
+                    params[name] = unquote(got)
+                else:
+                    return candidate.methods, params
         return None

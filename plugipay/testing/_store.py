@@ -301,7 +301,7 @@ class Store:
         found = self._collections.get(kind.name)
         if found is None:
             found = self._collections[kind.name] = Collection(kind)
-        elif found.kind != kind:
+        elif found.kind is not kind and found.kind != kind:
             raise ValueError(f"two different collections are both named {kind.name!r}")
         return found
 
