@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from plugipay.testing import FakePlugipay
+from plugipay.testing import FakePlugipay, Latency
 
 
 def main() -> None:
@@ -21,7 +21,7 @@ def main() -> None:
     args = parser.parse_args()
     fake = FakePlugipay(seed=1, max_requests=1000)
     if args.latency:
-        fake.faults.add("latency", seconds=args.latency)
+        fake.faults.add(Latency(seconds=args.latency))
     with fake.serve() as url:
         sys.stdout.write(f"{url}\n{fake.key_id}\n{fake.secret}\n")
         sys.stdout.flush()

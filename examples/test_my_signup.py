@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from plugipay import PlugipayClient, PlugipayNetworkError
-from plugipay.testing import FakePlugipay
+from plugipay.testing import DropBeforeCommit, FakePlugipay
 
 
 def sign_up(plug: PlugipayClient, email: str, order_id: str) -> str:
@@ -27,7 +27,7 @@ def test_sign_up_creates_one_customer(
 
 
 def test_an_outage_surfaces_as_an_error(plugipay_fake: FakePlugipay) -> None:
-    plugipay_fake.faults.add("drop_before_commit", method="POST")
+    plugipay_fake.faults.add(DropBeforeCommit(method="POST"))
     with (
         plugipay_fake.client(max_retries=0) as plug,
         pytest.raises(PlugipayNetworkError) as caught,

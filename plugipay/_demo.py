@@ -227,17 +227,13 @@ async def run_demo(options: DemoOptions, out: TextIO) -> Report:
                 types=[CUSTOMER_CREATED],
             )
             if options.faults:
+                from .testing import DropAfterCommit, RateLimit
+
                 # ~1% of creates lose their answer after the commit or meet a 429.
-                customers_path = "/api/v1/customers"
+                path, share = "/api/v1/customers", 0.005
+                fake.faults.add(DropAfterCommit(method="POST", path=path, probability=share))
                 fake.faults.add(
-                    "drop_after_commit", method="POST", path=customers_path, probability=0.005
-                )
-                fake.faults.add(
-                    "rate_limit",
-                    method="POST",
-                    path=customers_path,
-                    probability=0.005,
-                    retry_after=0.01,
+                    RateLimit(retry_after=0.01, method="POST", path=path, probability=share)
                 )
         first = await _import(merchant, options, out, "import")
         again = await _import(merchant, options, out, "re-run")

@@ -11,7 +11,7 @@ import trio.testing
 
 from plugipay import PlugipayNetworkError, bulk
 from plugipay.bulk import BulkFailure
-from plugipay.testing import FakePlugipay
+from plugipay.testing import DropAfterCommit, DropBeforeCommit, FakePlugipay
 from plugipay.testing._clock import FakeClock
 
 pytestmark = pytest.mark.anyio
@@ -179,7 +179,7 @@ async def test_an_error_in_on_progress_cancels_the_rest_and_propagates() -> None
 
 async def test_dropped_responses_with_caller_keys_never_create_twice() -> None:
     fake = FakePlugipay(seed=7)
-    fake.faults.add("drop_after_commit", method="POST", path="/api/v1/customers", probability=0.3)
+    fake.faults.add(DropAfterCommit(method="POST", path="/api/v1/customers", probability=0.3))
     async with fake.async_client(max_retries=10, _sleep=_no_sleep) as plug:
 
         async def create(row: int) -> str:
@@ -200,7 +200,7 @@ async def test_dropped_responses_with_caller_keys_never_create_twice() -> None:
 
 async def test_one_failing_item_keeps_its_error_with_the_idempotency_key() -> None:
     fake = FakePlugipay(seed=3)
-    fake.faults.add("drop_before_commit", method="POST", path="/api/v1/customers", times=1)
+    fake.faults.add(DropBeforeCommit(method="POST", path="/api/v1/customers", times=1))
     async with fake.async_client(max_retries=0) as plug:
         result = await bulk.arun(
             lambda row: plug.customers.create(

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from plugipay import bulk
-from plugipay.testing import FakePlugipay
+from plugipay.testing import DropAfterCommit, FakePlugipay
 
 
 def _no_sleep(seconds: float) -> None:
@@ -118,7 +118,7 @@ def test_an_error_in_on_progress_propagates_and_starts_nothing_more() -> None:
 def test_dropped_responses_with_caller_keys_never_create_twice() -> None:
     fake = FakePlugipay(seed=7)
     fault = fake.faults.add(
-        "drop_after_commit", method="POST", path="/api/v1/customers", probability=0.3
+        DropAfterCommit(method="POST", path="/api/v1/customers", probability=0.3)
     )
     with fake.client(max_retries=10, _sleep=_no_sleep) as plug:
 

@@ -16,7 +16,7 @@ import httpcore
 import pytest
 
 from plugipay import AsyncPlugipayClient
-from plugipay.testing import FakePlugipay
+from plugipay.testing import FakePlugipay, Latency
 
 pytestmark = [
     pytest.mark.anyio,
@@ -47,7 +47,7 @@ def _pool(plug: AsyncPlugipayClient) -> httpcore.AsyncConnectionPool:
 
 async def test_cancel_storm_leaves_no_active_connection() -> None:
     fake = FakePlugipay(seed=11)
-    fake.faults.add("latency", seconds=LATENCY)
+    fake.faults.add(Latency(seconds=LATENCY))
     rng = random.Random(11)
     with fake.serve() as base_url:
         async with AsyncPlugipayClient(
@@ -89,7 +89,7 @@ async def test_cancel_storm_leaves_no_active_connection() -> None:
 
 async def test_cancel_storm_outer_scope_cancels_everything_at_once() -> None:
     fake = FakePlugipay(seed=12)
-    fake.faults.add("latency", seconds=5.0)
+    fake.faults.add(Latency(seconds=5.0))
     with fake.serve() as base_url:
         async with AsyncPlugipayClient(
             key_id=fake.key_id, secret=fake.secret, base_url=base_url, max_retries=0

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from plugipay._demo import Progress, main
-from plugipay.testing import FakePlugipay
+from plugipay.testing import DropAfterCommit, FakePlugipay
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,7 +49,7 @@ def test_the_demo_runs_against_a_server_with_env_credentials(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     fake = FakePlugipay(seed=5)
-    drop = fake.faults.add("drop_after_commit", method="POST", path="/api/v1/customers", times=2)
+    drop = fake.faults.add(DropAfterCommit(method="POST", path="/api/v1/customers", times=2))
     key = fake.platform_key("storlaunch")
     monkeypatch.setenv("PLUGIPAY_KEY_ID", key.key_id)
     monkeypatch.setenv("PLUGIPAY_SECRET", key.secret)

@@ -19,7 +19,7 @@ from types import ModuleType
 import anyio
 import pytest
 
-from plugipay.testing import FakePlugipay
+from plugipay.testing import DropAfterCommit, FakePlugipay
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 WEBHOOK_SECRET = "whsec_examples_test"
@@ -117,7 +117,7 @@ def test_django_view_and_import_command(served: FakePlugipay, tmp_path: Path) ->
         "id,email,name\n" + "".join(f"{n},user{n}@example.com,User {n}\n" for n in range(25)),
         encoding="utf-8",
     )
-    served.faults.add("drop_after_commit", method="POST", path="/api/v1/customers", times=2)
+    served.faults.add(DropAfterCommit(method="POST", path="/api/v1/customers", times=2))
     out = StringIO()
     call_command("import_customers", str(rows), stdout=out)
     call_command("import_customers", str(rows), stdout=out)  # a re-run creates nothing twice

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from plugipay import AsyncPlugipayClient, PlugipayClient, PlugipayError
-from plugipay.testing import FakePlugipay
+from plugipay.testing import DropAfterCommit, DropBeforeCommit, FakePlugipay, RateLimit, StatusFault
 
 SECRET = "sk_test_SECRETVALUE_9f8e7d6c5b4a"
 WRONG_SECRET = "sk_test_WRONGSECRET_0a1b2c3d4e5f"
@@ -55,10 +55,10 @@ def _error_texts(err: BaseException) -> Iterator[str]:
 def _sync_run(fake: FakePlugipay, errors: list[BaseException]) -> list[str]:
     """Every sync resource method, a retried write, and each kind of failure; returns reprs."""
     add = fake.faults.add
-    add("drop_before_commit", method="POST", path="/api/v1/customers", times=1)
-    add("drop_after_commit", method="PATCH", path="/api/v1/customers/*", times=1)
-    add("status", method="GET", path="/api/v1/workspaces", status=503, times=1)
-    add("rate_limit", method="GET", path="/api/v1/customers", times=1, retry_after=0.5)
+    add(DropBeforeCommit(method="POST", path="/api/v1/customers", times=1))
+    add(DropAfterCommit(method="PATCH", path="/api/v1/customers/*", times=1))
+    add(StatusFault(503, method="GET", path="/api/v1/workspaces", times=1))
+    add(RateLimit(method="GET", path="/api/v1/customers", times=1, retry_after=0.5))
     with fake.client(max_retries=3, _sleep=lambda s: None) as plug:
         c = plug.customers.create(email="a@example.com", external_id="ext-1", metadata={"k": "v"})
         plug.customers.get(c.id)
@@ -86,7 +86,7 @@ def _sync_run(fake: FakePlugipay, errors: list[BaseException]) -> list[str]:
             with pytest.raises(PlugipayError) as err:
                 call()
             errors.append(err.value)
-        add("drop_before_commit", method="GET", path="/api/v1/customers/*", times=1)
+        add(DropBeforeCommit(method="GET", path="/api/v1/customers/*", times=1))
         with pytest.raises(PlugipayError) as err:
             plug.with_options(max_retries=0).customers.get(c.id)
         errors.append(err.value)
@@ -149,8 +149,8 @@ async def test_async_run_leaks_no_secret(
     async def no_wait(seconds: float) -> None:
         await anyio.lowlevel.checkpoint()
 
-    fake.faults.add("status", method="POST", path="/api/v1/customers", status=500, times=1)
-    fake.faults.add("drop_after_commit", method="POST", path="/api/v1/customers", times=1)
+    fake.faults.add(StatusFault(500, method="POST", path="/api/v1/customers", times=1))
+    fake.faults.add(DropAfterCommit(method="POST", path="/api/v1/customers", times=1))
     errors: list[BaseException] = []
     async with fake.async_client(max_retries=3, _sleep=no_wait, _rng=random.Random(1)) as plug:
         c = await plug.customers.create(email="a@example.com")

@@ -18,29 +18,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
+from . import resources
 from ._auth import authenticate
-from ._faults import Faults, RateLimiter
+from ._faults import DropBeforeCommit, Faults, RateLimit, RateLimiter, StatusFault
 from ._idempotency import Claim, IdempotencyStore
 from ._ids import IdFactory, iso_ms
-from ._routes import PLATFORM, Call, Endpoint, match_route
-from ._store import ApiKey, Store, Workspace
+from ._routing import PLATFORM, Call, RouteTable
+from ._store import ApiKey, Obj, Store
 from ._validate import problem, validation_error
 from ._wire import ApiError, RawRequest, RawResponse, error_response, json_response
 
-__all__ = ["Engine", "Pending"]
+__all__ = ["ROUTES", "Engine", "Pending"]
 
-
-@dataclass(slots=True)
-class _Ready:
-    """An authenticated, routed request waiting to run."""
-
-    endpoint: Endpoint
-    key: ApiKey
-    acting: Workspace
-    params: tuple[str, ...]
-    query: dict[str, str]
-    body: object | None
-    claim: Claim | None
+ROUTES = RouteTable(resources.ROUTES)
+"""The route table of every resource module."""
 
 
 @dataclass(slots=True)
@@ -50,7 +41,8 @@ class Pending:
     request_id: str
     delay: float
     answer: RawResponse | None = None
-    ready: _Ready | None = None
+    call: Call | None = None
+    """The prepared call, when the request gets to run."""
     drop: str = ""
     """``"before"`` or ``"after"`` (the commit) when the connection drops, else ``""``."""
 
@@ -106,11 +98,11 @@ class Engine:
         path = request.path
         delay, fault = self.faults.pick(request.method, path[len(self.prefix) :])
         pending = Pending(request_id, delay)
-        if fault is not None:
-            if fault.kind == "drop_before_commit":
-                pending.drop = "before"
-            else:
-                pending.answer = fault.response(request_id)
+        if isinstance(fault, DropBeforeCommit):
+            pending.drop = "before"
+            return pending
+        if isinstance(fault, StatusFault | RateLimit):
+            pending.answer = fault.response(request_id)
             return pending
         try:
             prepared = self._prepare(request)
@@ -120,7 +112,7 @@ class Engine:
         if isinstance(prepared, RawResponse):
             pending.answer = prepared  # an idempotent replay
         else:
-            pending.ready = prepared
+            pending.call = prepared
             if self.faults.pick_after_commit(request.method, path[len(self.prefix) :]):
                 pending.drop = "after"
         return pending
@@ -129,13 +121,13 @@ class Engine:
         """Run the request; the answer, or ``None`` when the connection drops."""
         if pending.drop == "before":
             return None
-        ready = pending.ready
-        if ready is None:
+        call = pending.call
+        if call is None:
             answer = pending.answer
             assert answer is not None
         else:
             try:
-                answer = self._run(ready, pending.request_id)
+                answer = self._run(call, pending.request_id)
             except Exception as exc:  # a bug outside the handler: still an answer
                 self.abandon(pending)
                 answer = _internal_error(exc, pending.request_id)
@@ -143,34 +135,34 @@ class Engine:
 
     def abandon(self, pending: Pending) -> None:
         """Free what ``open`` claimed for a request that will never finish (cancelled)."""
-        if pending.ready is not None and pending.ready.claim is not None:
-            self.idempotency.release(pending.ready.claim)
+        if pending.call is not None and pending.call.claim is not None:
+            self.idempotency.release(pending.call.claim)
 
-    def _prepare(self, request: RawRequest) -> _Ready | RawResponse:
+    def _prepare(self, request: RawRequest) -> Call | RawResponse:
         store, headers = self.store, request.headers
         now = self.clock()
         # Key lookups are single dict/set reads: no lock needed around the CPU-heavy checks.
         key, body, canonical = authenticate(
             store, request.method, request.target, headers, request.body, now
         )
-        found = match_route(request.path, self.prefix)
+        found = ROUTES.match(request.path, self.prefix)
         if found is None:
             raise ApiError(404, "NOT_FOUND", f"No route for {request.method} {request.path}")
-        endpoints, params = found
-        endpoint = endpoints.get(request.method)
-        if endpoint is None:
-            allowed = ", ".join(endpoints)
+        routes, params = found
+        route = routes.get(request.method)
+        if route is None:
+            allowed = ", ".join(routes)
             raise ApiError(
                 405,
                 "METHOD_NOT_ALLOWED",
                 f"{request.method} is not allowed on {request.path}; allowed: {allowed}",
                 headers=[("allow", allowed)],
             )
-        if endpoint.scope == PLATFORM:
+        if route.scope == PLATFORM:
             if not key.is_platform:
                 raise ApiError(403, "INSUFFICIENT_SCOPE", "This call needs a platform-admin key")
-        elif not key.has_scope(endpoint.scope):
-            raise ApiError(403, "INSUFFICIENT_SCOPE", f"This key lacks the {endpoint.scope} scope")
+        elif not key.has_scope(route.scope):
+            raise ApiError(403, "INSUFFICIENT_SCOPE", f"This key lacks the {route.scope} scope")
         on_behalf_of = headers.get("x-plugipay-on-behalf-of", "")
         with store.lock:
             acting = self._acting(key, on_behalf_of)
@@ -179,11 +171,11 @@ class Engine:
             query.setdefault(name, value)
         claim: Claim | None = None
         idempotency_key = headers.get("idempotency-key") or None
-        if endpoint.idempotency == "required" and idempotency_key is None:
+        if route.idempotency == "required" and idempotency_key is None:
             raise validation_error(
                 [problem("Idempotency-Key", "required", "The Idempotency-Key header is required")]
             )
-        if idempotency_key is not None and endpoint.idempotency != "none":
+        if idempotency_key is not None and route.idempotency != "none":
             fingerprint = (
                 request.method,
                 request.path,
@@ -194,14 +186,14 @@ class Engine:
             if isinstance(found_claim, RawResponse):
                 return found_claim
             claim = found_claim
-        return _Ready(endpoint, key, acting, params, query, body, claim)
+        return Call(route, store, key, acting, params, query, body, claim)
 
-    def _acting(self, key: ApiKey, on_behalf_of: str) -> Workspace:
+    def _acting(self, key: ApiKey, on_behalf_of: str) -> Obj:
         own = self.store.workspaces[key.workspace_id]
         if not key.is_platform or not on_behalf_of:
             return own
         ws, _ = self.store.find_workspace(on_behalf_of)
-        if ws is None or ws.partner != key.partner:
+        if ws is None or ws["_partner"] != key.partner:
             raise ApiError(
                 404,
                 "NOT_FOUND",
@@ -209,13 +201,12 @@ class Engine:
             )
         return ws
 
-    def _run(self, ready: _Ready, request_id: str) -> RawResponse:
+    def _run(self, call: Call, request_id: str) -> RawResponse:
         store = self.store
-        now = self.clock()
-        call = Call(store, ready.key, ready.acting, ready.params, ready.query, ready.body, now)
+        now = call.now = self.clock()
         try:
             with store.lock:
-                status, data, page = ready.endpoint.handler(call)
+                status, data, page = call.route.handler(call)
             meta: dict[str, object] = {"requestId": request_id, "timestamp": iso_ms(now)}
             if page is not None:
                 meta.update(page)
@@ -224,8 +215,8 @@ class Engine:
             answer = error_response(error, request_id)
         except Exception as exc:  # a bug in the emulator: answer it like a server would
             answer = _internal_error(exc, request_id)
-        if ready.claim is not None:
-            self.idempotency.complete(ready.claim, answer, now)
+        if call.claim is not None:
+            self.idempotency.complete(call.claim, answer, now)
         store.events.deliver_pending()
         return answer
 

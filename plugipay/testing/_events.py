@@ -14,13 +14,9 @@ import threading
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from ._ids import IdFactory, iso_ms
 from ._wire import dumps
-
-if TYPE_CHECKING:
-    from ._store import Workspace
 
 __all__ = ["EventLog", "WebhookEndpoint", "WebhookTarget"]
 
@@ -68,7 +64,7 @@ class EventLog:
     def emit(
         self,
         event_type: str,
-        ws: Workspace,
+        ws: Mapping[str, object],
         obj: dict[str, object],
         *,
         now: float,
@@ -81,8 +77,8 @@ class EventLog:
         event: dict[str, object] = {
             "id": self._ids.new("evt_"),
             "type": event_type,
-            "accountId": ws.account_id,
-            "workspaceId": ws.id,
+            "accountId": ws["accountId"],
+            "workspaceId": ws["id"],
             "createdAt": iso_ms(now),
             "data": data,
         }

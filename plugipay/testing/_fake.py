@@ -26,10 +26,12 @@ from ._clock import FakeClock
 from ._engine import Engine
 from ._events import EventLog, WebhookEndpoint, WebhookTarget
 from ._faults import Faults, RateLimiter
-from ._ids import IdFactory, iso_ms
-from ._store import ApiKey, Store, Workspace, copy_customer
+from ._ids import IdFactory
+from ._store import ApiKey, Obj, Store, wire
 from ._transport import FakeTransport
 from ._wire import RawRequest
+from .resources import members, workspaces
+from .resources.customers import CUSTOMERS
 
 if TYPE_CHECKING:
     from plugipay import AsyncPlugipayClient, PlugipayClient
@@ -89,11 +91,12 @@ class FakePlugipay:
         self.transport = FakeTransport(self._engine)
         """The in-process httpx transport (sync and async)."""
         self._platform_keys: dict[str, ApiKey] = {}
+        self._platform_workspaces: dict[str, Obj] = {}
         self._api_key: ApiKey | None = None
         with self._store.lock:
             owner = self._store.new_identity(OWNER_EMAIL)
-            self._workspace = self._store.create_workspace(
-                owner=owner, now=self.clock.time(), name="Test workspace"
+            self._workspace = workspaces.create_workspace(
+                self._store, owner=owner, now=self.clock.time(), name="Test workspace"
             )
             self._key = self._store.add_key(
                 self._workspace, role="owner", key_id=key_id, secret=secret
@@ -119,12 +122,12 @@ class FakePlugipay:
     @property
     def account_id(self) -> str:
         """The default workspace's ``acc_`` id."""
-        return self._workspace.account_id
+        return str(self._workspace["accountId"])
 
     @property
     def workspace_id(self) -> str:
         """The default workspace's ``ws_`` id."""
-        return self._workspace.id
+        return str(self._workspace["id"])
 
     @property
     def api_key(self) -> str:
@@ -219,13 +222,13 @@ class FakePlugipay:
     def customers(self) -> list[dict[str, object]]:
         """Every customer (all workspaces) as the API returns it, oldest first."""
         with self._store.lock:
-            return [copy_customer(c) for c in self._store.customers.values()]
+            return [wire(c) for c in self._store[CUSTOMERS]]
 
     @property
     def workspaces(self) -> list[dict[str, object]]:
         """Every workspace (archived ones too) as the API returns it, oldest first."""
         with self._store.lock:
-            return [self._store.workspaces[k[1]].wire() for k in self._store.workspace_order]
+            return [wire(ws) for ws in self._store.workspaces.ordered()]
 
     @property
     def events(self) -> list[dict[str, object]]:
@@ -253,31 +256,25 @@ class FakePlugipay:
         """The members of ``workspace`` (default: the fake's own), oldest first."""
         with self._store.lock:
             ws = self._find(workspace) if workspace is not None else self._workspace
-            return [ws.members[k[1]].wire() for k in ws.member_order]
+            return [wire(m) for m in self._store[members.MEMBERS].ordered(str(ws["id"]))]
 
     # -- state hooks ---------------------------------------------------------------------------
 
     def set_balance(self, workspace: str, amount: float) -> None:
         """Set a workspace's ledger balance; archiving refuses a non-zero one."""
         with self._store.lock:
-            self._find(workspace).balance = amount
+            self._find(workspace)["_balance"] = amount
 
     def accept_invite(self, workspace: str, member: str) -> dict[str, object]:
         """Accept an invitation (member id or email), as the invitee would through SSO."""
         store = self._store
         with store.lock:
             ws = self._find(workspace)
-            found = store.find_member(ws, member)
-            if found is None:
-                raise KeyError(f"no member {member!r} in {ws.id}")
-            if found.status != "active":
-                now = self.clock.time()
-                found.status = "active"
-                found.joined_at = iso_ms(now)
-                store.events.emit("workspace.member_joined", ws, found.wire(), now=now)
-            wire = found.wire()
+            found = self._member(ws, member)
+            members.accept(store, ws, found, self.clock.time())
+            answer = wire(found)
         store.events.deliver_pending()
-        return wire
+        return answer
 
     def restore_workspace(self, workspace: str) -> dict[str, object]:
         """Restore an archived workspace, as the portal does within 90 days: clear
@@ -286,11 +283,11 @@ class FakePlugipay:
         store = self._store
         with store.lock:
             ws = self._find(workspace)
-            if ws.archived_at is not None:
-                store.restore(ws, self.clock.time())
-            wire = ws.wire()
+            if ws["archivedAt"] is not None:
+                workspaces.restore(store, ws, self.clock.time())
+            answer = wire(ws)
         store.events.deliver_pending()
-        return wire
+        return answer
 
     def transfer_ownership(self, workspace: str, member: str) -> dict[str, object]:
         """Make an active member (id or email) the owner, as the portal does; the old owner
@@ -301,16 +298,14 @@ class FakePlugipay:
         store = self._store
         with store.lock:
             ws = self._find(workspace)
-            found = store.find_member(ws, member)
-            if found is None:
-                raise KeyError(f"no member {member!r} in {ws.id}")
-            if found.status != "active":
-                raise ValueError(f"member {found.id} hasn't accepted the invitation yet")
-            if found.role != "owner":
-                store.transfer_ownership(ws, found, self.clock.time())
-            wire = found.wire()
+            found = self._member(ws, member)
+            if found["status"] != "active":
+                raise ValueError(f"member {found['id']} hasn't accepted the invitation yet")
+            if found["role"] != "owner":
+                members.transfer_ownership(store, ws, found, self.clock.time())
+            answer = wire(found)
         store.events.deliver_pending()
-        return wire
+        return answer
 
     def add_workspace(
         self,
@@ -328,7 +323,8 @@ class FakePlugipay:
             owner = store.new_identity(
                 owner_email or f"owner+{self._ids.ulid().lower()}@example.com"
             )
-            ws = store.create_workspace(
+            ws = workspaces.create_workspace(
+                store,
                 owner=owner,
                 now=self.clock.time(),
                 name=name,
@@ -337,9 +333,9 @@ class FakePlugipay:
                 region=region,
                 partner=partner,
             )
-            wire = ws.wire()
+            answer = wire(ws)
         store.events.deliver_pending()
-        return wire
+        return answer
 
     def add_webhook(
         self,
@@ -377,25 +373,32 @@ class FakePlugipay:
 
     # -- internals -----------------------------------------------------------------------------
 
-    def _find(self, ref: str) -> Workspace:
+    def _find(self, ref: str) -> Obj:
         return self._store.resolve_workspace(ref)
 
-    def _partner_workspace(self, partner: str) -> Workspace:
+    def _member(self, ws: Obj, ref: str) -> Obj:
+        found = members.find_member(self._store, ws, ref)
+        if found is None:
+            raise KeyError(f"no member {ref!r} in {ws['id']}")
+        return found
+
+    def _partner_workspace(self, partner: str) -> Obj:
         store = self._store
-        ws = store.platform_workspaces.get(partner)
+        ws = self._platform_workspaces.get(partner)
         if ws is None:
             owner = store.new_identity(f"platform@{partner}.example.com")
-            ws = store.create_workspace(
+            ws = workspaces.create_workspace(
+                store,
                 owner=owner,
                 now=self.clock.time(),
                 name=f"{partner} platform",
                 partner=partner,
             )
-            store.platform_workspaces[partner] = ws
+            self._platform_workspaces[partner] = ws
         return ws
 
     def __repr__(self) -> str:
         return (
             f"FakePlugipay(base_url={self.base_url!r}, key_id={self.key_id!r}, "
-            f"account_id={self.account_id!r}, customers={len(self._store.customers)})"
+            f"account_id={self.account_id!r}, customers={len(self._store[CUSTOMERS])})"
         )

@@ -13,7 +13,7 @@ from plugipay import (
     PermissionDeniedError,
     UnprocessableEntityError,
 )
-from plugipay.testing import FakePlugipay
+from plugipay.testing import DropAfterCommit, FakePlugipay
 
 pytestmark = pytest.mark.anyio
 
@@ -83,7 +83,7 @@ async def test_same_idempotency_key_never_creates_twice(
 async def test_dropped_responses_are_retried_without_duplicates(
     plugipay_fake: FakePlugipay,
 ) -> None:
-    plugipay_fake.faults.add("drop_after_commit", method="POST", times=2)
+    plugipay_fake.faults.add(DropAfterCommit(method="POST", times=2))
     async with plugipay_fake.async_client(max_retries=3, _sleep=_no_sleep) as plug:
         customer = await plug.customers.create(email="once@example.com")
     assert [c["id"] for c in plugipay_fake.customers] == [customer.id]

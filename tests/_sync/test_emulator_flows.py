@@ -14,7 +14,7 @@ from plugipay import (
     PlugipayClient,
     UnprocessableEntityError,
 )
-from plugipay.testing import FakePlugipay
+from plugipay.testing import DropAfterCommit, FakePlugipay
 
 
 def test_create_get_update_list_customers(
@@ -82,7 +82,7 @@ def test_same_idempotency_key_never_creates_twice(
 def test_dropped_responses_are_retried_without_duplicates(
     plugipay_fake: FakePlugipay,
 ) -> None:
-    plugipay_fake.faults.add("drop_after_commit", method="POST", times=2)
+    plugipay_fake.faults.add(DropAfterCommit(method="POST", times=2))
     with plugipay_fake.client(max_retries=3, _sleep=_no_sleep) as plug:
         customer = plug.customers.create(email="once@example.com")
     assert [c["id"] for c in plugipay_fake.customers] == [customer.id]

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import threading
 import types
+from collections.abc import Callable
 
 import httpx
 import pytest
 
-from plugipay.testing import FakeClock, FakePlugipay
+from plugipay.testing import (
+    DropAfterCommit,
+    DropBeforeCommit,
+    FakeClock,
+    FakePlugipay,
+    FaultKind,
+    Latency,
+    RateLimit,
+    StatusFault,
+)
 
 from .emulator_helpers import START, AsyncRawClient, RawClient, error_of
 
@@ -16,7 +26,7 @@ CUSTOMERS = "/api/v1/customers"
 
 
 def test_drop_before_commit(raw: RawClient, fake: FakePlugipay) -> None:
-    fault = fake.faults.add("drop_before_commit", method="POST", path=CUSTOMERS, times=1)
+    fault = fake.faults.add(DropBeforeCommit(method="POST", path=CUSTOMERS, times=1))
     with pytest.raises(httpx.RemoteProtocolError, match="Server disconnected without sending"):
         raw.post(CUSTOMERS, json={"name": "A"}, idempotency_key="k")
     assert fake.customers == []
@@ -26,7 +36,7 @@ def test_drop_before_commit(raw: RawClient, fake: FakePlugipay) -> None:
 
 
 def test_drop_after_commit_then_retry_replays(raw: RawClient, fake: FakePlugipay) -> None:
-    fake.faults.add("drop_after_commit", method="POST", path=CUSTOMERS, times=1)
+    fake.faults.add(DropAfterCommit(method="POST", path=CUSTOMERS, times=1))
     with pytest.raises(httpx.RemoteProtocolError):
         raw.post(CUSTOMERS, json={"name": "A"}, idempotency_key="k")
     assert [c["name"] for c in fake.customers] == ["A"]
@@ -37,7 +47,7 @@ def test_drop_after_commit_then_retry_replays(raw: RawClient, fake: FakePlugipay
 
 
 def test_drop_after_commit_spares_replays_and_refusals(raw: RawClient, fake: FakePlugipay) -> None:
-    fault = fake.faults.add("drop_after_commit", method="POST", path=CUSTOMERS, times=1)
+    fault = fake.faults.add(DropAfterCommit(method="POST", path=CUSTOMERS, times=1))
     assert error_of(raw.post(CUSTOMERS, json={"id": "x"}, content=None)) == (
         400,
         "VALIDATION_ERROR",
@@ -49,7 +59,7 @@ def test_drop_after_commit_spares_replays_and_refusals(raw: RawClient, fake: Fak
     assert (fault.matched, fault.fired) == (0, 0)
     with pytest.raises(httpx.RemoteProtocolError):
         raw.post(CUSTOMERS, json={"name": "A"}, idempotency_key="k")
-    fake.faults.add("drop_after_commit", method="POST", path=CUSTOMERS)
+    fake.faults.add(DropAfterCommit(method="POST", path=CUSTOMERS))
     replay = raw.post(CUSTOMERS, json={"name": "A"}, idempotency_key="k")
     assert replay.headers["idempotent-replayed"] == "true"
     assert (fault.matched, fault.fired) == (1, 1)
@@ -60,7 +70,7 @@ def test_drop_after_commit_spares_replays_and_refusals(raw: RawClient, fake: Fak
     [(500, "INTERNAL_ERROR"), (502, "BAD_GATEWAY"), (503, "SERVICE_UNAVAILABLE")],
 )
 def test_status_faults(raw: RawClient, fake: FakePlugipay, status: int, code: str) -> None:
-    fake.faults.add("status", status=status, times=1)
+    fake.faults.add(StatusFault(status, times=1))
     response = raw.post(CUSTOMERS, json={"name": "A"}, idempotency_key="k")
     assert error_of(response) == (status, code)
     assert response.json()["meta"]["requestId"] == response.headers["x-request-id"]
@@ -69,7 +79,7 @@ def test_status_faults(raw: RawClient, fake: FakePlugipay, status: int, code: st
 
 
 def test_status_fault_with_a_raw_body(raw: RawClient, fake: FakePlugipay) -> None:
-    fake.faults.add("status", status=502, body=b"<html>Bad Gateway</html>")
+    fake.faults.add(StatusFault(502, body=b"<html>Bad Gateway</html>"))
     response = raw.get(CUSTOMERS)
     assert (response.status_code, response.content) == (502, b"<html>Bad Gateway</html>")
     assert response.headers["content-type"] == "text/html"
@@ -87,7 +97,7 @@ def test_status_fault_with_a_raw_body(raw: RawClient, fake: FakePlugipay) -> Non
 def test_rate_limit_fault(
     raw: RawClient, fake: FakePlugipay, after: float | str, header: str
 ) -> None:
-    fake.faults.add("rate_limit", retry_after=after, times=1)
+    fake.faults.add(RateLimit(retry_after=after, times=1))
     response = raw.get(CUSTOMERS)
     assert error_of(response) == (429, "RATE_LIMITED")
     assert response.headers["retry-after"] == header
@@ -95,7 +105,7 @@ def test_rate_limit_fault(
 
 def test_matching_by_method_and_glob(raw: RawClient, fake: FakePlugipay) -> None:
     customer = raw.create_customer()
-    one = fake.faults.add("status", status=503, method="get", path="/api/v1/customers/*")
+    one = fake.faults.add(StatusFault(503, method="get", path="/api/v1/customers/*"))
     assert raw.get(CUSTOMERS).status_code == 200
     assert raw.get(f"{CUSTOMERS}/{customer['id']}?expand=defaultPaymentToken").status_code == 503
     assert (
@@ -105,7 +115,7 @@ def test_matching_by_method_and_glob(raw: RawClient, fake: FakePlugipay) -> None
     assert len(fake.faults) == 1 and list(fake.faults) == [one]
     fake.faults.remove(one)
     assert raw.get(f"{CUSTOMERS}/{customer['id']}").status_code == 200
-    fake.faults.add("status", status=500)
+    fake.faults.add(StatusFault(500))
     fake.faults.clear()
     assert len(fake.faults) == 0 and raw.get(CUSTOMERS).status_code == 200
 
@@ -113,7 +123,7 @@ def test_matching_by_method_and_glob(raw: RawClient, fake: FakePlugipay) -> None
 def test_probability_is_seeded() -> None:
     def pattern(seed: int) -> list[int]:
         fake = FakePlugipay(seed=seed, clock=FakeClock(START, frozen=True))
-        fault = fake.faults.add("status", status=503, probability=0.3)
+        fault = fake.faults.add(StatusFault(503, probability=0.3))
         raw = RawClient(fake)
         statuses = [raw.get(CUSTOMERS).status_code for _ in range(200)]
         assert fault.fired == statuses.count(503) and fault.matched == 200
@@ -126,7 +136,7 @@ def test_probability_is_seeded() -> None:
 
 
 def test_probability_with_times(raw: RawClient, fake: FakePlugipay) -> None:
-    fault = fake.faults.add("status", status=503, probability=0.5, times=3)
+    fault = fake.faults.add(StatusFault(503, probability=0.5, times=3))
     statuses = [raw.get(CUSTOMERS).status_code for _ in range(100)]
     assert statuses.count(503) == 3 and fault.exhausted
     assert fake.faults.fired == 3
@@ -139,10 +149,10 @@ def test_first_firing_outcome_wins_latency_adds_up(
     monkeypatch.setattr(
         "plugipay.testing._transport.time", types.SimpleNamespace(sleep=slept.append)
     )
-    fake.faults.add("latency", seconds=0.05)
-    first = fake.faults.add("status", status=500, times=1)
-    second = fake.faults.add("status", status=503, times=1)
-    fake.faults.add("latency", seconds=0.01)
+    fake.faults.add(Latency(seconds=0.05))
+    first = fake.faults.add(StatusFault(500, times=1))
+    second = fake.faults.add(StatusFault(503, times=1))
+    fake.faults.add(Latency(seconds=0.01))
     assert raw.get(CUSTOMERS).status_code == 500
     assert raw.get(CUSTOMERS).status_code == 503
     assert raw.get(CUSTOMERS).status_code == 200
@@ -160,7 +170,7 @@ async def test_async_latency_uses_anyio_sleep(
         slept.append(seconds)
 
     monkeypatch.setattr("plugipay.testing._transport.anyio", types.SimpleNamespace(sleep=sleep))
-    fake.faults.add("latency", seconds=0.25, times=1)
+    fake.faults.add(Latency(seconds=0.25, times=1))
     raw = AsyncRawClient(fake)
     assert (await raw.request("GET", CUSTOMERS)).status_code == 200
     assert slept == [0.25]
@@ -168,22 +178,50 @@ async def test_async_latency_uses_anyio_sleep(
 
 @pytest.mark.anyio
 async def test_async_drop_raises_the_transport_error(fake: FakePlugipay) -> None:
-    fake.faults.add("drop_after_commit", times=1)
+    fake.faults.add(DropAfterCommit(times=1))
     raw = AsyncRawClient(fake)
     with pytest.raises(httpx.RemoteProtocolError):
         await raw.request("POST", CUSTOMERS, json={"name": "A"}, idempotency_key="k")
     assert len(fake.customers) == 1
 
 
-def test_bad_fault_arguments(fake: FakePlugipay) -> None:
-    with pytest.raises(ValueError, match="kind must be one of"):
-        fake.faults.add("explode")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match=r"status=400\.\.599"):
-        fake.faults.add("status")
-    with pytest.raises(ValueError, match="seconds >= 0"):
-        fake.faults.add("latency")
-    with pytest.raises(ValueError, match="probability"):
-        fake.faults.add("drop_after_commit", probability=1.5)
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: StatusFault(200), r"StatusFault: status must be 400\.\.599, got 200"),
+        (lambda: StatusFault(True), r"status must be 400\.\.599"),
+        (lambda: StatusFault(503, code=""), "code must be a non-empty string"),
+        (lambda: StatusFault(503, body="<html>"), "body must be bytes, got str"),
+        (lambda: Latency(seconds=-1), "Latency: seconds must be finite and >= 0, got -1"),
+        (lambda: Latency(seconds=float("inf")), "seconds must be finite"),
+        (lambda: RateLimit(retry_after=-0.5), "retry_after must be seconds >= 0"),
+        (lambda: DropAfterCommit(probability=1.5), r"probability must be within 0\.\.1"),
+        (lambda: DropAfterCommit(probability=float("nan")), "probability"),
+        (lambda: DropBeforeCommit(times=-1), "times must be an integer >= 0, got -1"),
+        (lambda: DropBeforeCommit(times=True), "times must be an integer"),
+        (lambda: DropBeforeCommit(method="PO ST"), "method must be an HTTP method"),
+    ],
+)
+def test_fault_kinds_validate_at_construction(make: Callable[[], object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_faults_add_takes_only_a_fault_kind(fake: FakePlugipay) -> None:
+    with pytest.raises(TypeError, match=r"takes one fault object, e\.g\. StatusFault\(503\)"):
+        fake.faults.add("status")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="base of the fault kinds"):
+        FaultKind()
+    assert len(fake.faults) == 0
+
+
+def test_fault_kinds_are_frozen_values() -> None:
+    kind = StatusFault(503, method="get", path=CUSTOMERS)
+    assert kind == StatusFault(503, method="GET", path=CUSTOMERS)
+    assert (kind.method, RateLimit().retry_after) == ("GET", 1.0)
+    with pytest.raises(AttributeError):
+        kind.status = 500  # type: ignore[misc]
+    assert "body" not in repr(StatusFault(502, body=b"<html>"))
 
 
 def test_rate_limiter_is_a_token_bucket_on_the_fake_clock(

@@ -9,7 +9,7 @@ import anyio
 import httpx
 import pytest
 
-from plugipay.testing import FakePlugipay
+from plugipay.testing import FakePlugipay, Latency
 from plugipay.testing._idempotency import IdempotencyStore
 from plugipay.testing._wire import RawResponse
 
@@ -117,7 +117,7 @@ async def test_a_twin_while_the_first_runs_is_in_use(
     monkeypatch.setattr(
         "plugipay.testing._transport.anyio", types.SimpleNamespace(sleep=gate.sleep)
     )
-    fault = fake.faults.add("latency", method="POST", seconds=0.05, times=1)
+    fault = fake.faults.add(Latency(method="POST", seconds=0.05, times=1))
     raw = AsyncRawClient(fake)
     answers: dict[str, Any] = {}
 
@@ -147,7 +147,7 @@ async def test_a_cancelled_request_frees_its_key(
     monkeypatch.setattr(
         "plugipay.testing._transport.anyio", types.SimpleNamespace(sleep=gate.sleep)
     )
-    fake.faults.add("latency", seconds=1.0, times=1)
+    fake.faults.add(Latency(seconds=1.0, times=1))
     raw = AsyncRawClient(fake)
     async with anyio.create_task_group() as tg:
 

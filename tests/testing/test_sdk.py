@@ -31,7 +31,7 @@ from plugipay.models import (
     Workspace,
     WorkspaceMember,
 )
-from plugipay.testing import FakePlugipay
+from plugipay.testing import DropAfterCommit, FakePlugipay, Latency, StatusFault
 
 
 async def no_sleep(seconds: float) -> None:
@@ -138,7 +138,7 @@ def test_thousand_async_creates_survive_drops_after_commit(backend: str) -> None
     """Done-when: 30% of creates dropped after commit, max_retries=5, concurrency 20."""
     fake = FakePlugipay(seed=2024)
     fault = fake.faults.add(
-        "drop_after_commit", method="POST", path="/api/v1/customers", probability=0.3
+        DropAfterCommit(method="POST", path="/api/v1/customers", probability=0.3)
     )
 
     async def main() -> list[Any]:
@@ -192,7 +192,7 @@ def test_sdk_against_the_loopback_server(fake: FakePlugipay, flavour: str) -> No
 
 
 def test_sdk_errors_carry_the_idempotency_key(fake: FakePlugipay) -> None:
-    fake.faults.add("status", status=503)
+    fake.faults.add(StatusFault(503))
     with (
         fake.client(max_retries=1, _sleep=lambda s: None) as plug,
         pytest.raises(PlugipayError) as info,
@@ -317,7 +317,7 @@ def test_client_timeout_cuts_injected_latency_and_the_create_commits(
     monkeypatch.setattr(
         "plugipay.testing._transport.time", types.SimpleNamespace(sleep=slept.append)
     )
-    fake.faults.add("latency", method="POST", seconds=0.5)
+    fake.faults.add(Latency(method="POST", seconds=0.5))
     with (
         fake.client(timeout=0.05, max_retries=0) as plug,
         pytest.raises(PlugipayTimeoutError) as info,
@@ -329,7 +329,7 @@ def test_client_timeout_cuts_injected_latency_and_the_create_commits(
 
 
 def test_client_timeout_fires_in_real_time(fake: FakePlugipay) -> None:
-    fake.faults.add("latency", method="POST", seconds=5.0)
+    fake.faults.add(Latency(method="POST", seconds=5.0))
     started = time.monotonic()
     with fake.client(timeout=0.05, max_retries=0) as plug, pytest.raises(PlugipayTimeoutError):
         plug.customers.create(name="Late")
@@ -345,7 +345,7 @@ def test_latency_within_the_timeout_answers(
     monkeypatch.setattr(
         "plugipay.testing._transport.time", types.SimpleNamespace(sleep=slept.append)
     )
-    fake.faults.add("latency", method="POST", seconds=0.5)
+    fake.faults.add(Latency(method="POST", seconds=0.5))
     with fake.client(timeout=0.6, max_retries=0) as plug:
         assert plug.customers.create(name="On time").name == "On time"
     assert slept == [0.5]
@@ -361,7 +361,7 @@ async def test_async_client_timeout_cuts_injected_latency(
         slept.append(seconds)
 
     monkeypatch.setattr("plugipay.testing._transport.anyio", types.SimpleNamespace(sleep=sleep))
-    fake.faults.add("latency", method="POST", seconds=0.5)
+    fake.faults.add(Latency(method="POST", seconds=0.5))
     async with fake.async_client(timeout=0.05, max_retries=0) as plug:
         with pytest.raises(PlugipayTimeoutError) as info:
             await plug.customers.create(name="Late")

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from plugipay import PlugipayClient
-from plugipay.testing import FakePlugipay
+from plugipay.testing import DropAfterCommit, FakePlugipay
 
 from .emulator_helpers import RawClient, data_of, error_of
 
@@ -52,7 +52,7 @@ def test_unauthenticated_request_over_http(fake: FakePlugipay) -> None:
 
 
 def test_dropped_connection_over_http(fake: FakePlugipay) -> None:
-    fake.faults.add("drop_after_commit", times=1)
+    fake.faults.add(DropAfterCommit(times=1))
     with fake.serve() as url:
         raw = RawClient(fake, base_url=url)
         with pytest.raises(httpx.RemoteProtocolError):

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from plugipay.testing import FakePlugipay, _validate
-from plugipay.testing._store import slugify
+from plugipay.testing.resources.workspaces import slugify
 
 from .emulator_helpers import RawClient, data_of, error_of
 

@@ -1,0 +1,133 @@
+"""What every resource module shares: refusals, query parsing, page meta, role checks, scopes,
+and the workspace a path names as the caller may see it."""
+
+from __future__ import annotations
+
+from .._routing import Call
+from .._store import ROLE_RANK, Obj, SortKey, Store, decode_cursor, encode_cursor, wire
+from .._validate import problem, validation_error
+from .._wire import ApiError
+
+__all__ = [
+    "READ_WORKSPACE",
+    "WRITE_WORKSPACE",
+    "after",
+    "bad_query",
+    "choice",
+    "conflict",
+    "forbidden",
+    "limit",
+    "list_page",
+    "new_owner",
+    "not_found",
+    "opt_str",
+    "path_workspace",
+    "role_at_least",
+    "visible",
+]
+
+READ_WORKSPACE = "plugipay:workspace:read"
+WRITE_WORKSPACE = "plugipay:workspace:write"
+
+
+def not_found(what: str) -> ApiError:
+    """404 ``NOT_FOUND`` for a ``what`` that doesn't exist (or the caller may not see)."""
+    return ApiError(404, "NOT_FOUND", f"{what} not found")
+
+
+def forbidden(message: str) -> ApiError:
+    """403 ``INSUFFICIENT_SCOPE``."""
+    return ApiError(403, "INSUFFICIENT_SCOPE", message)
+
+
+def conflict(message: str) -> ApiError:
+    """409 ``CONFLICT``: a unique value is taken, or the object is in the wrong state."""
+    return ApiError(409, "CONFLICT", message)
+
+
+def bad_query(name: str, message: str) -> ApiError:
+    """400 ``VALIDATION_ERROR`` about the query parameter ``name``."""
+    return validation_error([problem(name, "invalid", message)])
+
+
+def limit(call: Call, default: int) -> int:
+    """The ``limit`` query parameter, clamped to 1..100."""
+    text = call.query.get("limit")
+    if text is None or text == "":
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise bad_query("limit", "limit must be an integer") from None
+    return min(max(value, 1), 100)
+
+
+def after(call: Call) -> SortKey | None:
+    """The position the ``cursor`` query parameter names, if any."""
+    cursor = call.query.get("cursor")
+    if not cursor:
+        return None
+    key = decode_cursor(cursor)
+    if key is None:
+        raise bad_query("cursor", "cursor is not a cursor this API returned")
+    return key
+
+
+def choice(call: Call, name: str, allowed: tuple[str, ...], default: str | None) -> str | None:
+    """The query parameter ``name``, one of ``allowed`` (``default`` when absent or empty)."""
+    value = call.query.get(name)
+    if value is None or value == "":
+        return default
+    if value not in allowed:
+        raise bad_query(name, f"{name} must be one of: {', '.join(allowed)}")
+    return value
+
+
+def list_page(
+    page: tuple[list[Obj], SortKey | None, bool], size: int
+) -> tuple[int, object, dict[str, object]]:
+    """A list handler's result from ``Collection.page``: wire copies and the page meta."""
+    items, last, has_more = page
+    cursor = encode_cursor(last) if has_more and last is not None else None
+    meta: dict[str, object] = {
+        "page": {"limit": size, "hasMore": has_more, "nextCursor": cursor},
+        "cursor": cursor,
+        "hasMore": has_more,
+    }
+    return 200, [wire(obj) for obj in items], meta
+
+
+def role_at_least(call: Call, role: str, action: str) -> None:
+    """Refuse ``action`` unless the key's role is ``role`` or higher."""
+    if ROLE_RANK[call.key.role] < ROLE_RANK[role]:
+        raise forbidden(f"{action} needs the {role} role or higher; this key is {call.key.role}")
+
+
+def opt_str(value: object) -> str | None:
+    """``value`` if it is a string, else ``None`` (bodies are validated before this)."""
+    return value if isinstance(value, str) else None
+
+
+def new_owner(store: Store, email: str | None) -> str:
+    """A new owner identity, with ``email`` or a made-up one."""
+    return store.new_identity(email or f"owner+{store.ids.ulid().lower()}@example.com")
+
+
+def visible(call: Call, ws: Obj) -> bool:
+    """Whether the caller may see ``ws``: a platform key its partner's merchants, any other key
+    the workspaces of its own workspace's owner."""
+    key = call.key
+    if key.is_platform:
+        return ws["_partner"] == key.partner
+    return ws["_owner"] == call.store.workspaces[key.workspace_id]["_owner"]
+
+
+def path_workspace(call: Call) -> Obj:
+    """The workspace the ``workspace`` path parameter names (id, ``acc_`` id or slug)."""
+    ref = call.params["workspace"]
+    ws, gone = call.store.find_workspace(ref)
+    if ws is None or not visible(call, ws):
+        raise not_found("Workspace")
+    if gone:
+        raise ApiError(410, "GONE", f"Workspace slug {ref!r} was renamed; use the workspace id")
+    return ws
