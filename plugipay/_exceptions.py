@@ -5,6 +5,7 @@
     PlugipayError                  status, code (lower_snake), message, request_id, details
     ├── PlugipayNetworkError       status 0, "network_error"
     │   └── PlugipayTimeoutError   status 0, "timeout"
+    ├── ClientClosedError          status 0, "client_closed": a call on (or a retry after) close
     ├── InvalidResponseError       a body that isn't the envelope ("invalid_response")
     ├── BadRequestError 400 · AuthenticationError 401 · PermissionDeniedError 403
     ├── NotFoundError 404 · ConflictError 409 · GoneError 410 · UnprocessableEntityError 422
@@ -25,6 +26,7 @@ from typing import Any
 __all__ = [
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConflictError",
     "GoneError",
     "InternalServerError",
@@ -109,6 +111,16 @@ class PlugipayTimeoutError(PlugipayNetworkError):
     """The request timed out (status 0)."""
 
     default_code = "timeout"
+
+
+class ClientClosedError(PlugipayError):
+    """The client's connection pool was closed before this call (or its retry) could be sent.
+
+    Never retried: no later attempt can succeed on a closed pool. A write carries its
+    ``idempotency_key``; it may have committed if an earlier attempt reached the server.
+    """
+
+    default_code = "client_closed"
 
 
 class InvalidResponseError(PlugipayError):

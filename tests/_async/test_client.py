@@ -16,6 +16,7 @@ from plugipay import (
     AsyncPlugipayClient,
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ConflictError,
     InternalServerError,
     InvalidResponseError,
@@ -489,3 +490,78 @@ async def test_timeouts_are_per_client_and_reach_the_transport(
         {"connect": 0.25, "read": 1.0, "write": 1.0, "pool": 1.0},
     ]
     assert plug.timeout == 30.0
+
+
+async def test_a_write_whose_pool_closes_in_flight_gets_client_closed_error_not_a_retry() -> None:
+    sent: list[httpx.Request] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        await http.aclose()  # the pool closes while this write is in flight
+        return error(503, "SERVICE_UNAVAILABLE")
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    plug = AsyncPlugipayClient(
+        key_id=KEY_ID, secret=SECRET, base_url=BASE_URL, http_client=http, _sleep=FakeTime().sleep
+    )
+    with pytest.raises(ClientClosedError) as info:
+        await plug.request(
+            "POST", "/api/v1/customers", body={"email": "a@example.com"}, idempotency_key="imp-1"
+        )
+    assert (info.value.status, info.value.code, info.value.idempotency_key) == (
+        0,
+        "client_closed",
+        "imp-1",
+    )
+    assert str(info.value) == (
+        "client_closed: POST /api/v1/customers was not sent: the client is closed "
+        "(make a new client to go on) (status=0)"
+    )
+    assert len(sent) == 1
+
+
+async def test_a_transport_failure_caused_by_the_close_is_not_retried() -> None:
+    sent: list[httpx.Request] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        await http.aclose()
+        raise httpx.ReadError("connection closed under the request")
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    plug = AsyncPlugipayClient(
+        key_id=KEY_ID, secret=SECRET, base_url=BASE_URL, http_client=http, _sleep=FakeTime().sleep
+    )
+    with pytest.raises(ClientClosedError) as info:
+        await plug.request("DELETE", "/api/v1/workspaces/ws_1", idempotency_key="del-9")
+    assert info.value.idempotency_key == "del-9"
+    assert len(sent) == 1
+
+
+async def test_a_call_after_close_gets_client_closed_error_and_sends_nothing(
+    server: respx.MockRouter,
+) -> None:
+    route = server.route().mock(return_value=envelope({}))
+    plug = AsyncPlugipayClient(key_id=KEY_ID, secret=SECRET, base_url=BASE_URL)
+    await plug.aclose()
+    with pytest.raises(ClientClosedError) as info:
+        await plug.customers.create(email="a@example.com", idempotency_key="imp-2")
+    assert info.value.idempotency_key == "imp-2"
+    with pytest.raises(ClientClosedError) as read:
+        await plug.for_merchant("acc_1").request("GET", "/api/v1/customers")
+    assert read.value.idempotency_key is None
+    assert "the client is closed" in read.value.message
+    assert route.call_count == 0
+
+
+async def test_a_runtime_error_on_an_open_client_is_not_taken_for_a_close() -> None:
+    async def handler(request: httpx.Request) -> httpx.Response:
+        raise RuntimeError("a bug in some transport")
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
+        plug = AsyncPlugipayClient(
+            key_id=KEY_ID, secret=SECRET, base_url=BASE_URL, http_client=http
+        )
+        with pytest.raises(RuntimeError, match="a bug in some transport") as info:
+            await plug.request("GET", "/api/v1/customers")
+    assert not isinstance(info.value, ClientClosedError)
