@@ -565,3 +565,9 @@ async def test_a_runtime_error_on_an_open_client_is_not_taken_for_a_close() -> N
         with pytest.raises(RuntimeError, match="a bug in some transport") as info:
             await plug.request("GET", "/api/v1/customers")
     assert not isinstance(info.value, ClientClosedError)
+
+
+def test_a_live_key_over_plain_http_to_another_host_is_refused() -> None:
+    with pytest.raises(ValueError, match="base_url must use https") as info:
+        AsyncPlugipayClient(api_key="pk_live_abc", base_url="http://203.0.113.5")
+    assert "pk_live_abc" not in str(info.value)
