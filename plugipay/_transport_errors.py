@@ -1,7 +1,7 @@
 """The one place a transport failure becomes a ``PlugipayError``, as httpx's
 ``map_httpcore_exceptions`` is for httpcore's: timeouts are ``PlugipayTimeoutError``, every other
-``httpx.RequestError`` (connection failures, answers lost in transit, a redirect loop of the
-caller's client) is ``PlugipayNetworkError``. Both are retryable, and carry the call's key. A
+``httpx.RequestError`` (connection failures, answers lost in transit) is
+``PlugipayNetworkError``. Both are retryable, and carry the call's key. A
 closed pool is ``ClientClosedError``, which is not."""
 
 from __future__ import annotations

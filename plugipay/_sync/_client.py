@@ -266,7 +266,9 @@ class PlugipayClient:
             started = time.monotonic()
             retry_after: float | None = None
             try:
-                response = shared.http.send(request)
+                # Never follow a redirect, whatever the caller's client says: it would re-send
+                # the signature headers, the idempotency key and the body to another host.
+                response = shared.http.send(request, follow_redirects=False)
             except httpx.RequestError as exc:
                 if shared.http.is_closed:
                     # Failed because the pool closed under it: retrying can't help.

@@ -552,3 +552,25 @@ def test_a_live_key_over_plain_http_to_another_host_is_refused() -> None:
     with pytest.raises(ValueError, match="base_url must use https") as info:
         PlugipayClient(api_key="pk_live_abc", base_url="http://203.0.113.5")
     assert "pk_live_abc" not in str(info.value)
+
+
+@pytest.mark.parametrize("status", [302, 307])
+def test_a_redirect_is_never_followed_even_when_the_callers_client_would(
+    server: respx.MockRouter, status: int
+) -> None:
+    route = server.post("/api/v1/customers").mock(
+        return_value=httpx.Response(status, headers={"Location": "https://evil.example/x"})
+    )
+    with httpx.Client(follow_redirects=True) as http:
+        plug = PlugipayClient(key_id=KEY_ID, secret=SECRET, base_url=BASE_URL, http_client=http)
+        with pytest.raises(PlugipayError) as info:
+            plug.customers.create(email="a@example.com", idempotency_key="imp-7")
+    assert route.call_count == 1
+    assert [call.request.url.host for call in server.calls] == ["api.plugipay.test"]
+    err = info.value
+    assert (err.status, err.code, err.idempotency_key) == (status, "redirect", "imp-7")
+    assert err.details == {"location": "https://evil.example/x"}
+    assert str(err) == (
+        f"redirect: HTTP {status} redirect to 'https://evil.example/x', not followed: the SDK "
+        f"never follows redirects (check base_url) (status={status})"
+    )
