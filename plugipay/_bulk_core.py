@@ -1,5 +1,6 @@
 """What both bulk flavours share: the result, the tally that builds it, the concurrency default
-and its check. Sans-IO; ``plugipay.bulk.arun`` (task group) and ``plugipay._sync._bulk.run``
+and its check, and the checks that ``fn`` is of the flavour's kind (async for ``arun``, blocking
+for ``run``). Sans-IO; ``plugipay.bulk.arun`` (task group) and ``plugipay._sync._bulk.run``
 (thread pool) both build on it.
 
 Invariant: ``results`` is in input order with ``None`` where an item failed; ``failed`` is sorted
@@ -8,6 +9,7 @@ by input index; ``succeeded_count + failed_count == total`` once the run has fin
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar, cast
 
@@ -19,7 +21,10 @@ __all__ = [
     "BulkResult",
     "ProgressCallback",
     "Tally",
+    "check_arun_result",
     "check_concurrency",
+    "check_run_function",
+    "check_run_result",
 ]
 
 DEFAULT_CONCURRENCY = 16
@@ -114,3 +119,37 @@ def check_concurrency(concurrency: int) -> None:
     """Raises ValueError unless ``concurrency`` is a positive int."""
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
         raise ValueError(f"concurrency must be an int >= 1, got {concurrency!r}")
+
+
+RUN_GOT_ASYNC = (
+    "bulk.run got an async function: use bulk.arun (await bulk.arun(fn, items)) to run it; "
+    "bulk.run calls fn on threads and would never await what it returns"
+)
+ARUN_GOT_BLOCKING = (
+    "bulk.arun needs an async function, but fn returned {kind} (not an awaitable): "
+    "use bulk.run for a blocking function"
+)
+
+
+def check_run_function(fn: object) -> None:
+    """Raises TypeError if ``fn`` is an ``async def`` function, before ``run`` calls it at all."""
+    if inspect.iscoroutinefunction(fn):
+        raise TypeError(RUN_GOT_ASYNC)
+
+
+def check_run_result(value: object) -> None:
+    """Raises TypeError if ``fn(item)`` gave ``run`` an awaitable, closing it first.
+
+    An un-awaited coroutine has run none of its body; closing it makes that final and keeps
+    Python from warning "coroutine ... was never awaited" when it is collected.
+    """
+    if inspect.isawaitable(value):
+        if inspect.iscoroutine(value):
+            value.close()
+        raise TypeError(RUN_GOT_ASYNC)
+
+
+def check_arun_result(value: object) -> None:
+    """Raises TypeError unless ``fn(item)`` gave ``arun`` something it can await."""
+    if not inspect.isawaitable(value):
+        raise TypeError(ARUN_GOT_BLOCKING.format(kind=type(value).__name__))

@@ -1,7 +1,8 @@
 """Client options: explicit arguments first, then environment variables, then defaults.
 
-Missing credentials and unsafe header values are refused here, with a ``ValueError`` that names
-the option and its environment variable, before any request exists.
+Missing credentials, unsafe header values and a plain-http base URL to another machine are
+refused here, with a ``ValueError`` that names the option and its environment variable, before
+any request exists.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ._signing import SigningKey
-from ._urls import check_header_value, check_path
+from ._urls import check_header_value, check_path, is_plain_http_host
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -128,6 +129,14 @@ def _split_base_url(base_url: str) -> tuple[str, str]:
         raise ValueError("base_url must not carry a user name or password")
     if parts.query or parts.fragment:
         raise ValueError("base_url must not carry a query or a fragment")
+    if parts.scheme == "http" and not is_plain_http_host(parts.hostname):
+        # Every request carries the key (a Bearer api_key, or a key id and signature).
+        raise ValueError(
+            f"base_url must use https: http:// would send the API key in clear text to "
+            f"{parts.hostname}. Plain http is allowed only for loopback hosts (localhost, "
+            f"127.0.0.0/8, ::1), where the emulator is reached (python -m plugipay.testing serve, "
+            f"or FakePlugipay().client()), and for the reserved .test domain (RFC 6761)"
+        )
     path = parts.path.rstrip("/")
     if path:
         check_path(path, "base_url path")

@@ -5,7 +5,9 @@
     PlugipayError                  status, code (lower_snake), message, request_id, details
     ├── PlugipayNetworkError       status 0, "network_error"
     │   └── PlugipayTimeoutError   status 0, "timeout"
-    ├── InvalidResponseError       a body that isn't the envelope ("invalid_response")
+    ├── ClientClosedError          status 0, "client_closed": a call on (or a retry after) close
+    ├── InvalidResponseError       a body that isn't the envelope ("invalid_response"),
+    │                              or a 3xx ("redirect", details {"location": …}): never followed
     ├── BadRequestError 400 · AuthenticationError 401 · PermissionDeniedError 403
     ├── NotFoundError 404 · ConflictError 409 · GoneError 410 · UnprocessableEntityError 422
     ├── RateLimitError 429         retry_after (seconds) when the server said
@@ -25,6 +27,7 @@ from typing import Any
 __all__ = [
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConflictError",
     "GoneError",
     "InternalServerError",
@@ -111,8 +114,19 @@ class PlugipayTimeoutError(PlugipayNetworkError):
     default_code = "timeout"
 
 
+class ClientClosedError(PlugipayError):
+    """The client's connection pool was closed before this call (or its retry) could be sent.
+
+    Never retried: no later attempt can succeed on a closed pool. A write carries its
+    ``idempotency_key``; it may have committed if an earlier attempt reached the server.
+    """
+
+    default_code = "client_closed"
+
+
 class InvalidResponseError(PlugipayError):
-    """The server answered with something that isn't the Plugipay envelope."""
+    """The server answered with something that isn't the Plugipay envelope, or with a redirect
+    (code ``redirect``), which the SDK never follows."""
 
     default_code = "invalid_response"
 
@@ -230,7 +244,8 @@ def error_from_response(
     response: Any = None,
     retry_after: float | None = None,
 ) -> PlugipayError:
-    """Map an error answer (status ≥ 400, or a success whose body isn't the envelope) to an error.
+    """Map an error answer (status ≥ 400, a 3xx redirect, or a success whose body isn't the
+    envelope) to an error.
 
     ``retry_after`` overrides the numeric ``Retry-After`` header (the client passes the value it
     parsed, HTTP dates included).
@@ -241,6 +256,16 @@ def error_from_response(
         "response": response,
         "idempotency_key": idempotency_key,
     }
+    if 300 <= status < 400:
+        location = (_header(headers, "Location") or "")[:_SNIPPET]
+        return InvalidResponseError(
+            f"HTTP {status} redirect to {location!r}, not followed: the SDK never follows "
+            f"redirects (check base_url)",
+            code="redirect",
+            request_id=header_request_id,
+            details={"location": location},
+            **common,
+        )
     try:
         envelope = json.loads(body) if body else None
     except (ValueError, UnicodeDecodeError, RecursionError):

@@ -4,11 +4,13 @@ What the SDK signs is exactly what goes on the wire, so it builds the request ta
 percent-encoding with only the unreserved set ``A-Z a-z 0-9 - . _ ~`` left as is and upper-case
 hex. Ids that would change the path's shape (empty, ``.``, ``..``) or are longer than
 ``MAX_ID_LENGTH``, paths with empty or dot segments (percent-encoded ones included), and header
-values with control characters are refused with ``ValueError`` before any request exists.
+values with control characters are refused with ``ValueError`` before any request exists. Which
+hosts may be reached over plain http is decided here too (``is_plain_http_host``).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -20,6 +22,7 @@ __all__ = [
     "check_path",
     "encode_query",
     "format_datetime",
+    "is_plain_http_host",
     "quote_segment",
 ]
 
@@ -83,6 +86,19 @@ def check_header_value(name: str, value: str) -> str:
         # The value itself stays out of the message: it may be a credential.
         raise ValueError(f"{name} must be ASCII")
     return value
+
+
+def is_plain_http_host(hostname: str) -> bool:
+    """Whether ``http://`` to this host keeps credentials off the network: loopback only
+    (``localhost``, ``127.0.0.0/8``, ``::1``), or the reserved ``.test`` domain (RFC 6761), which
+    never resolves on the internet and names in-process emulators (``http://plugipay.test``)."""
+    host = hostname.lower().rstrip(".")
+    if host == "localhost" or host.endswith(".test"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def format_datetime(value: datetime) -> str:

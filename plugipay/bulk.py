@@ -25,6 +25,7 @@ from ._bulk_core import (
     BulkResult,
     ProgressCallback,
     Tally,
+    check_arun_result,
     check_concurrency,
 )
 from ._sync._bulk import run
@@ -47,7 +48,8 @@ async def arun(
     ``items`` is read into a list first. An ``Exception`` from one call is recorded in
     ``result.failed`` and the batch goes on; ``on_progress(done, failed, total)`` is called after
     each item. Cancelling the caller cancels every call in flight and starts no more; an error
-    raised by ``on_progress`` does the same and then propagates.
+    raised by ``on_progress`` does the same and then propagates, and so does the ``TypeError``
+    for an ``fn`` that returns something not awaitable (a blocking function: use ``run``).
     """
     check_concurrency(concurrency)
     batch = list(items)
@@ -56,11 +58,24 @@ async def arun(
     # ``concurrency`` calls run and memory holds no backlog of started tasks.
     indices = iter(range(len(batch)))
     aborted: list[BaseException] = []
+    refused: list[TypeError] = []
 
     async def worker(scope: anyio.CancelScope) -> None:
         for index in indices:
+            if refused:
+                # Workers that start after the refusal must not call fn: a blocking fn would run
+                # to completion before the cancellation could reach it.
+                return
             try:
-                value = await fn(batch[index])
+                pending = fn(batch[index])
+                try:
+                    check_arun_result(pending)
+                except TypeError as refusal:
+                    refused.append(refusal)
+                    aborted.append(refusal)
+                    scope.cancel()
+                    return
+                value = await pending
             except Exception as exc:
                 record = partial(tally.fail, index, exc)
             else:

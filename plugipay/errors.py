@@ -5,6 +5,7 @@ from __future__ import annotations
 from ._exceptions import (
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ConflictError,
     GoneError,
     InternalServerError,
@@ -22,6 +23,7 @@ from ._exceptions import (
 __all__ = [
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConflictError",
     "GoneError",
     "InternalServerError",

@@ -262,3 +262,15 @@ async def test_a_rate_limited_batch_of_5000_finishes_at_the_limit() -> None:
     assert fake.rate_limited > 0
     assert len(fake.requests) == items + fake.rate_limited
     assert implied * 0.8 <= elapsed <= implied * 1.2
+
+
+async def test_a_blocking_function_is_refused_after_its_first_item() -> None:
+    calls: list[int] = []
+
+    def blocking(n: int) -> int:
+        calls.append(n)
+        return n
+
+    with pytest.raises(TypeError, match=r"^bulk\.arun needs an async function.*use bulk\.run"):
+        await bulk.arun(blocking, range(20), concurrency=4)  # type: ignore[arg-type]
+    assert calls == [0]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import threading
+import warnings
 
+import anyio
 import pytest
 
 from plugipay import bulk
@@ -135,3 +138,44 @@ def test_dropped_responses_with_caller_keys_never_create_twice() -> None:
     assert len(set(first.results)) == 60
     assert len(fake.customers) == 60
     assert fault.fired > 0
+
+
+def test_an_async_def_is_refused_before_any_call() -> None:
+    called: list[int] = []
+
+    async def create(n: int) -> int:
+        called.append(n)
+        return n
+
+    with pytest.raises(TypeError, match=r"^bulk\.run got an async function: use bulk\.arun"):
+        bulk.run(create, range(20), concurrency=4)
+    assert called == []
+
+
+def test_a_lambda_around_an_async_call_is_refused_and_creates_nothing() -> None:
+    fake = FakePlugipay(seed=3)
+    aplug = fake.async_client()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(TypeError, match=r"^bulk\.run got an async function: use bulk\.arun"):
+            bulk.run(
+                lambda i: aplug.customers.create(email=f"row{i}@example.com"),
+                range(20),
+                concurrency=4,
+            )
+        gc.collect()  # an un-closed coroutine would warn "never awaited" when collected
+    assert [w.message for w in caught] == []
+    assert len(fake.customers) == 0
+    anyio.run(aplug.aclose)
+
+
+def test_a_type_error_of_fn_itself_stays_a_per_item_failure() -> None:
+    def picky(n: int) -> int:
+        if n % 2:
+            raise TypeError(f"odd row {n}")
+        return n
+
+    result = bulk.run(picky, range(6), concurrency=3)
+
+    assert [f.index for f in result.failed] == [1, 3, 5]
+    assert result.results == [0, None, 2, None, 4, None]

@@ -27,7 +27,7 @@ from .._logging import logger, setup_from_env
 from .._request import PreparedRequest, attempt_headers, prepare
 from .._resource import resource
 from .._retry import next_delay, server_retry_after
-from .._transport_errors import transport_error
+from .._transport_errors import client_closed_error, transport_error
 from .._types import NOT_GIVEN, AsyncSleep, NotGiven
 from .resources.adapters import AsyncAdapters
 from .resources.admin import AsyncAdmin
@@ -258,13 +258,31 @@ class AsyncPlugipayClient:
                 content=prepared.body,
                 extensions={"timeout": self._timeout},
             )
+            if shared.http.is_closed:
+                # Closed before this attempt (a call after close, or a retry after the pool closed
+                # under it): httpx would raise a bare RuntimeError and the caller lose the key.
+                raise client_closed_error(prepared.method, log_path, prepared.idempotency_key)
             started = time.monotonic()
             retry_after: float | None = None
             try:
-                response = await shared.http.send(request)
+                # Never follow a redirect, whatever the caller's client says: it would re-send
+                # the signature headers, the idempotency key and the body to another host.
+                response = await shared.http.send(request, follow_redirects=False)
             except httpx.RequestError as exc:
+                if shared.http.is_closed:
+                    # Failed because the pool closed under it: retrying can't help.
+                    raise client_closed_error(
+                        prepared.method, log_path, prepared.idempotency_key
+                    ) from exc
                 error = transport_error(exc, prepared.method, log_path, prepared.idempotency_key)
                 _log_attempt(prepared.method, log_path, error.code, started, None, attempt)
+            except RuntimeError as exc:
+                # httpx's "client has been closed" is a RuntimeError; only that one is ours.
+                if not shared.http.is_closed:
+                    raise
+                raise client_closed_error(
+                    prepared.method, log_path, prepared.idempotency_key
+                ) from exc
             else:
                 status = response.status_code
                 _log_attempt(prepared.method, log_path, status, started, response, attempt)

@@ -2,20 +2,53 @@
 
 Not generated: a task group and a thread pool differ in structure, so codegen lists this file in
 ``HAND_WRITTEN``. Same arguments and result as ``arun``; ``fn`` is a plain function.
+
+An async function is refused with ``TypeError``: up front when it is an ``async def``, else when
+its first call returns an awaitable (a lambda around one). Type checkers see the first overload
+return ``NoReturn`` for a function typed to return an awaitable; an untyped lambda is only
+caught at run time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import TypeVar
+from typing import Any, NoReturn, TypeVar, overload
 
-from .._bulk_core import DEFAULT_CONCURRENCY, BulkResult, ProgressCallback, Tally, check_concurrency
+from .._bulk_core import (
+    DEFAULT_CONCURRENCY,
+    BulkResult,
+    ProgressCallback,
+    Tally,
+    check_concurrency,
+    check_run_function,
+    check_run_result,
+)
 
 __all__ = ["run"]
 
 ItemT = TypeVar("ItemT")
 ResultT = TypeVar("ResultT")
+
+
+@overload
+def run(
+    fn: Callable[[ItemT], Awaitable[Any]],
+    items: Iterable[ItemT],
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    on_progress: ProgressCallback | None = None,
+) -> NoReturn: ...
+
+
+@overload
+def run(
+    fn: Callable[[ItemT], ResultT],
+    items: Iterable[ItemT],
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    on_progress: ProgressCallback | None = None,
+) -> BulkResult[ItemT, ResultT]: ...
 
 
 def run(
@@ -30,9 +63,11 @@ def run(
     ``items`` is read into a list first. An ``Exception`` from one call is recorded in
     ``result.failed`` and the batch goes on; ``on_progress(done, failed, total)`` is called from
     the calling thread after each item. On KeyboardInterrupt, or an error from ``on_progress``,
-    no further item starts, calls already running finish, and the exception propagates.
+    no further item starts, calls already running finish, and the exception propagates. So does
+    the ``TypeError`` for an async ``fn`` (see the module docstring).
     """
     check_concurrency(concurrency)
+    check_run_function(fn)
     batch = list(items)
     tally: Tally[ItemT, ResultT] = Tally(batch, on_progress)
     if not batch:
@@ -42,11 +77,21 @@ def run(
         max_workers=min(concurrency, len(batch)), thread_name_prefix="plugipay-bulk"
     )
     running: dict[Future[ResultT], int] = {}
+    refused: list[TypeError] = []
+
+    def call(item: ItemT) -> ResultT:
+        value = fn(item)
+        try:
+            check_run_result(value)
+        except TypeError as exc:
+            refused.append(exc)  # told apart from a TypeError of fn's own, which is per-item
+            raise
+        return value
 
     def submit_next() -> None:
         index = next(indices, None)
         if index is not None:
-            running[pool.submit(fn, batch[index])] = index
+            running[pool.submit(call, batch[index])] = index
 
     try:
         # Submit only as many as can run, topping up as each finishes: a cancelled batch never
@@ -60,6 +105,8 @@ def run(
                 exc = future.exception()
                 if exc is None:
                     tally.succeed(index, future.result())
+                elif any(exc is refusal for refusal in refused):
+                    raise exc
                 elif isinstance(exc, Exception):
                     tally.fail(index, exc)
                 else:

@@ -16,6 +16,7 @@ from plugipay import (
     AsyncPlugipayClient,
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ConflictError,
     InternalServerError,
     InvalidResponseError,
@@ -489,3 +490,108 @@ async def test_timeouts_are_per_client_and_reach_the_transport(
         {"connect": 0.25, "read": 1.0, "write": 1.0, "pool": 1.0},
     ]
     assert plug.timeout == 30.0
+
+
+async def test_a_write_whose_pool_closes_in_flight_gets_client_closed_error_not_a_retry() -> None:
+    sent: list[httpx.Request] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        await http.aclose()  # the pool closes while this write is in flight
+        return error(503, "SERVICE_UNAVAILABLE")
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    plug = AsyncPlugipayClient(
+        key_id=KEY_ID, secret=SECRET, base_url=BASE_URL, http_client=http, _sleep=FakeTime().sleep
+    )
+    with pytest.raises(ClientClosedError) as info:
+        await plug.request(
+            "POST", "/api/v1/customers", body={"email": "a@example.com"}, idempotency_key="imp-1"
+        )
+    assert (info.value.status, info.value.code, info.value.idempotency_key) == (
+        0,
+        "client_closed",
+        "imp-1",
+    )
+    assert str(info.value) == (
+        "client_closed: POST /api/v1/customers was not sent: the client is closed "
+        "(make a new client to go on) (status=0)"
+    )
+    assert len(sent) == 1
+
+
+async def test_a_transport_failure_caused_by_the_close_is_not_retried() -> None:
+    sent: list[httpx.Request] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        await http.aclose()
+        raise httpx.ReadError("connection closed under the request")
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    plug = AsyncPlugipayClient(
+        key_id=KEY_ID, secret=SECRET, base_url=BASE_URL, http_client=http, _sleep=FakeTime().sleep
+    )
+    with pytest.raises(ClientClosedError) as info:
+        await plug.request("DELETE", "/api/v1/workspaces/ws_1", idempotency_key="del-9")
+    assert info.value.idempotency_key == "del-9"
+    assert len(sent) == 1
+
+
+async def test_a_call_after_close_gets_client_closed_error_and_sends_nothing(
+    server: respx.MockRouter,
+) -> None:
+    route = server.route().mock(return_value=envelope({}))
+    plug = AsyncPlugipayClient(key_id=KEY_ID, secret=SECRET, base_url=BASE_URL)
+    await plug.aclose()
+    with pytest.raises(ClientClosedError) as info:
+        await plug.customers.create(email="a@example.com", idempotency_key="imp-2")
+    assert info.value.idempotency_key == "imp-2"
+    with pytest.raises(ClientClosedError) as read:
+        await plug.for_merchant("acc_1").request("GET", "/api/v1/customers")
+    assert read.value.idempotency_key is None
+    assert "the client is closed" in read.value.message
+    assert route.call_count == 0
+
+
+async def test_a_runtime_error_on_an_open_client_is_not_taken_for_a_close() -> None:
+    async def handler(request: httpx.Request) -> httpx.Response:
+        raise RuntimeError("a bug in some transport")
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
+        plug = AsyncPlugipayClient(
+            key_id=KEY_ID, secret=SECRET, base_url=BASE_URL, http_client=http
+        )
+        with pytest.raises(RuntimeError, match="a bug in some transport") as info:
+            await plug.request("GET", "/api/v1/customers")
+    assert not isinstance(info.value, ClientClosedError)
+
+
+def test_a_live_key_over_plain_http_to_another_host_is_refused() -> None:
+    with pytest.raises(ValueError, match="base_url must use https") as info:
+        AsyncPlugipayClient(api_key="pk_live_abc", base_url="http://203.0.113.5")
+    assert "pk_live_abc" not in str(info.value)
+
+
+@pytest.mark.parametrize("status", [302, 307])
+async def test_a_redirect_is_never_followed_even_when_the_callers_client_would(
+    server: respx.MockRouter, status: int
+) -> None:
+    route = server.post("/api/v1/customers").mock(
+        return_value=httpx.Response(status, headers={"Location": "https://evil.example/x"})
+    )
+    async with httpx.AsyncClient(follow_redirects=True) as http:
+        plug = AsyncPlugipayClient(
+            key_id=KEY_ID, secret=SECRET, base_url=BASE_URL, http_client=http
+        )
+        with pytest.raises(PlugipayError) as info:
+            await plug.customers.create(email="a@example.com", idempotency_key="imp-7")
+    assert route.call_count == 1
+    assert [call.request.url.host for call in server.calls] == ["api.plugipay.test"]
+    err = info.value
+    assert (err.status, err.code, err.idempotency_key) == (status, "redirect", "imp-7")
+    assert err.details == {"location": "https://evil.example/x"}
+    assert str(err) == (
+        f"redirect: HTTP {status} redirect to 'https://evil.example/x', not followed: the SDK "
+        f"never follows redirects (check base_url) (status={status})"
+    )

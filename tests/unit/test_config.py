@@ -262,3 +262,47 @@ def test_replace_validates(changes: dict[str, object], option: str) -> None:
     config = resolve_config(key_id=KEY_ID, secret=SECRET, environ={})
     with pytest.raises(ValueError, match=option):
         config.replace(**changes)
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "http://203.0.113.5",
+        "http://plugipay.com",
+        "http://10.0.0.7:8787",
+        "http://[::2]",
+        "http://localhost.example.com",
+        "http://127.0.0.1.nip.io",
+        "http://plugipay.test.example.com",
+        "http://testing",
+    ],
+)
+def test_plain_http_to_another_machine_is_refused(base_url: str) -> None:
+    with pytest.raises(ValueError, match=r"^base_url must use https: http:// would send") as info:
+        resolve_config(api_key="pk_live_abc", base_url=base_url, environ={})
+    message = str(info.value)
+    assert "loopback" in message and "python -m plugipay.testing serve" in message
+    assert ".test" in message
+
+
+def test_plain_http_from_the_environment_is_refused_too() -> None:
+    with pytest.raises(ValueError, match="must use https"):
+        resolve_config(api_key="pk_live_abc", environ={"PLUGIPAY_BASE_URL": "http://203.0.113.5"})
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "http://localhost:8787",
+        "http://LOCALHOST.",
+        "http://127.0.0.1",
+        "http://127.5.6.7:9",
+        "http://[::1]:8787",
+        "http://plugipay.test",
+        "http://api.plugipay.test/prefix",
+        "https://203.0.113.5",
+    ],
+)
+def test_plain_http_to_loopback_or_test_hosts_is_allowed(base_url: str) -> None:
+    config = resolve_config(api_key="pk_live_abc", base_url=base_url, environ={})
+    assert config.base_url == base_url
