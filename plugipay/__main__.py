@@ -1,8 +1,8 @@
-"""``python -m plugipay demo``: see ``plugipay._demo``."""
+"""``python -m plugipay demo``: see ``plugipay._cli.demo``."""
 
 from __future__ import annotations
 
-from ._demo import main
+from ._cli.demo import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from plugipay._demo import Progress, main
+from plugipay._cli.demo import Progress, main
 from plugipay.testing import DropAfterCommit, FakePlugipay
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING, TextIO
 import anyio
 import httpx
 
-from . import bulk, webhooks
-from ._async._client import AsyncPlugipayClient
-from ._concurrency import asleep
-from ._exceptions import PlugipayError
-from ._json import canonical_json
+from .. import bulk, webhooks
+from .._async._client import AsyncPlugipayClient
+from .._concurrency import asleep
+from .._exceptions import PlugipayError
+from .._json import canonical_json
 
 if TYPE_CHECKING:
-    from .testing import FakePlugipay
+    from ..testing import FakePlugipay
 
 __all__ = ["DemoOptions", "main", "parse_args", "run_demo"]
 
@@ -200,7 +200,7 @@ async def run_demo(options: DemoOptions, out: TextIO) -> Report:
     fake: FakePlugipay | None = None
     deliveries: list[tuple[bytes, dict[str, str]]] | None = None
     if options.base_url is None:
-        from .testing import FakePlugipay
+        from ..testing import FakePlugipay
 
         fake = FakePlugipay(seed=1)
         http = httpx.AsyncClient(transport=fake.transport, event_hooks=hooks)
@@ -227,7 +227,7 @@ async def run_demo(options: DemoOptions, out: TextIO) -> Report:
                 types=[CUSTOMER_CREATED],
             )
             if options.faults:
-                from .testing import DropAfterCommit, RateLimit
+                from ..testing import DropAfterCommit, RateLimit
 
                 # ~1% of creates lose their answer after the commit or meet a 429.
                 path, share = "/api/v1/customers", 0.005

@@ -1,0 +1,54 @@
+"""The tiers of DESIGN.md hold: the sans-IO core imports no client, no event loop library and no
+emulator; ``plugipay.bulk`` takes from the sync tier only the sync flavour itself."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "plugipay"
+CORE = sorted(p for p in PACKAGE.glob("_*.py") if p.name not in ("__init__.py", "__main__.py"))
+# The paired concurrency primitives are the one core module that wraps anyio (DESIGN.md), and
+# the transport-error map reads httpx's exception classes (no client types).
+MAY_IMPORT = {"_concurrency.py": {"anyio"}, "_transport_errors.py": {"httpx"}}
+NEVER = ("anyio", "httpx", "trio", "asyncio", "sniffio")
+NEVER_RELATIVE = ("_async", "_sync", "testing", "_cli")
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    """``(level, module)`` of every import in a module (level 0: absolute)."""
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found += [(0, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            found.append((node.level, node.module or ""))
+    return found
+
+
+@pytest.mark.parametrize("path", CORE, ids=lambda p: p.name)
+def test_the_core_imports_no_io_tier(path: Path) -> None:
+    allowed = MAY_IMPORT.get(path.name, set())
+    for level, module in _imports(path):
+        root = module.split(".")[0]
+        if level == 0:
+            assert root not in NEVER or root in allowed, f"{path.name} imports {module}"
+        else:
+            assert root not in NEVER_RELATIVE, f"{path.name} imports .{module}"
+
+
+def test_core_modules_exist() -> None:
+    names = {p.name for p in CORE}
+    assert {"_json.py", "_signing.py", "_bulk_core.py", "_fields.py"} <= names
+    assert "_demo.py" not in names, "the demo imports the clients: it lives in plugipay/_cli/"
+
+
+def test_bulk_takes_only_the_sync_flavour_from_the_sync_tier() -> None:
+    from_sync = [
+        node
+        for node in ast.walk(ast.parse((PACKAGE / "bulk.py").read_text()))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("_sync")
+    ]
+    assert [[alias.name for alias in node.names] for node in from_sync] == [["run"]]
