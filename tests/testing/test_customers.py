@@ -320,3 +320,24 @@ def test_scopes(raw: RawClient, fake: FakePlugipay) -> None:
     assert error_of(as_creator.get(f"{CUSTOMERS}/{made['id']}")) == (403, "INSUFFICIENT_SCOPE")
     response = as_creator.patch(f"{CUSTOMERS}/{made['id']}", json={}, idempotency_key="k2")
     assert error_of(response) == (403, "INSUFFICIENT_SCOPE")
+
+
+def strict_walk(plug: Any, partner: Any, fake: FakePlugipay) -> None:
+    """Every ``plug.customers`` method, for the strict-converter walk in ``test_sdk.py``."""
+    full = plug.customers.create(
+        email="a@example.com",
+        name="A",
+        phone="+62",
+        external_id="e",
+        tax_id="t",
+        default_payment_token_id="pt_1",
+        metadata={"k": "v"},
+    )
+    plug.customers.create()
+    assert plug.customers.get(full.id, expand=["defaultPaymentToken"]).id == full.id
+    assert len(list(plug.customers.list())) == 2
+    plug.customers.update(full.id, name="B")
+    assert plug.customers.find_by_external_id("e") == plug.customers.get(full.id)
+    assert plug.customers.get_or_create(external_id="e")[1] is False
+    assert plug.customers.archive(full.id).metadata == {"k": "v", "archived": "true"}
+    assert plug.customers.redact(full.id).email is None

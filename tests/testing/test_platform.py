@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from plugipay.testing import FakePlugipay
 
 from .emulator_helpers import RawClient, data_of, error_of
@@ -123,3 +125,17 @@ def test_provision_managed_and_onboarding(raw: RawClient, fake: FakePlugipay) ->
     assert error_of(bad) == (400, "VALIDATION_ERROR")
     extra = raw.post("/api/v1/onboarding/provision-managed", json={"brandName": "x"})
     assert error_of(extra) == (400, "VALIDATION_ERROR")
+
+
+def strict_walk(plug: Any, partner: Any, fake: FakePlugipay) -> None:
+    """Every ``admin``, ``onboarding`` and ``adapters`` method, for the strict-converter walk in
+    ``test_sdk.py``."""
+    merchant = "acc_01HXMERCHANT0000000000000A"
+    record = partner.admin.provision_workspace(
+        account_id=merchant, partner="storlaunch", discount_rate=0.2
+    )
+    assert partner.admin.get_workspace(merchant) == record
+    sub = partner.onboarding.provision_managed()
+    assert sub.sub_account_id is not None
+    state = partner.adapters.start_managed_onboarding(email="o@m.id", kind="xendit")
+    assert (state.state, state.provider) == ("pending", "xendit")

@@ -227,12 +227,29 @@ class _Recorder:
         return Namespace()
 
 
+def _strict_walks() -> list[Any]:
+    """Every ``strict_walk(plug, partner, fake)`` of the emulator test modules (one per resource
+    family, beside that resource's fidelity tests; CONTRIBUTING.md, "Adding a resource")."""
+    import importlib
+    import pkgutil
+
+    import tests.testing as package
+
+    walks = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if info.name.startswith("test_"):
+            module = importlib.import_module(f"tests.testing.{info.name}")
+            if hasattr(module, "strict_walk"):
+                walks.append(module.strict_walk)
+    return walks
+
+
 def test_strict_converter_decodes_every_model_from_a_walk_of_every_method(
     fake: FakePlugipay, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every payload the SDK decodes in a walk of every resource method goes through the strict
-    converter (no unknown key, exact JSON types and timestamps); the walk must reach every method
-    the client declares and decode every model the families declare."""
+    """Every payload the SDK decodes in the walks goes through the strict converter (no unknown
+    key, exact JSON types and timestamps); together the walks must reach every method the client
+    declares and decode every model the families declare."""
     from plugipay._models import MODELS
     from plugipay._sync.resources import _base as sync_base
     from tests.test_parity import namespaces
@@ -252,46 +269,11 @@ def test_strict_converter_decodes_every_model_from_a_walk_of_every_method(
     monkeypatch.setattr(sync_base, "structure", structure)
     monkeypatch.setattr(sync_base, "structure_many", structure_many)
     called: set[str] = set()
+    walks = _strict_walks()
+    assert len(walks) >= 3
     with fake.client() as owner_client, fake.client(platform="storlaunch") as partner_client:
-        plug, partner = _Recorder(owner_client, called), _Recorder(partner_client, called)
-        full = plug.customers.create(
-            email="a@example.com",
-            name="A",
-            phone="+62",
-            external_id="e",
-            tax_id="t",
-            default_payment_token_id="pt_1",
-            metadata={"k": "v"},
-        )
-        plug.customers.create()
-        assert plug.customers.get(full.id, expand=["defaultPaymentToken"]).id == full.id
-        assert len(list(plug.customers.list())) == 2
-        plug.customers.update(full.id, name="B")
-        assert plug.customers.find_by_external_id("e") == plug.customers.get(full.id)
-        assert plug.customers.get_or_create(external_id="e")[1] is False
-        assert plug.customers.archive(full.id).metadata == {"k": "v", "archived": "true"}
-        assert plug.customers.redact(full.id).email is None
-
-        ws = plug.workspaces.create(name="W", business_email="w@example.com")
-        assert plug.workspaces.update(ws.id, brand_name="Brand").brand_name == "Brand"
-        assert plug.workspaces.get(ws.id).brand_name == "Brand"
-        member = plug.workspaces.invite_member(ws.id, email="m@example.com", role="member")
-        fake.accept_invite(ws.id, member.id)
-        plug.workspaces.update_member(ws.id, member.id, role="admin")
-        assert len(list(plug.workspaces.list_members(ws.id))) == 2
-        plug.workspaces.remove_member(ws.id, member.id)
-        plug.workspaces.delete(ws.id)
-        assert [w.id for w in plug.workspaces.list(archived=True)] == [ws.id]
-
-        merchant = "acc_01HXMERCHANT0000000000000A"
-        record = partner.admin.provision_workspace(
-            account_id=merchant, partner="storlaunch", discount_rate=0.2
-        )
-        assert partner.admin.get_workspace(merchant) == record
-        sub = partner.onboarding.provision_managed()
-        assert sub.sub_account_id is not None
-        state = partner.adapters.start_managed_onboarding(email="o@m.id", kind="xendit")
-        assert (state.state, state.provider) == ("pending", "xendit")
+        for walk in walks:
+            walk(_Recorder(owner_client, called), _Recorder(partner_client, called), fake)
 
     declared = {
         f"{name}.{function.__name__}"
@@ -299,13 +281,13 @@ def test_strict_converter_decodes_every_model_from_a_walk_of_every_method(
         for _, function in vars(cls).items()
         if callable(function) and not function.__name__.startswith("_")
     }
-    assert declared - called == set(), "add the missing methods to this walk"
+    assert declared - called == set(), "add the missing methods to a strict_walk"
     events = [strict.structure(event, WebhookEvent) for event in fake.events]
     assert all(event.raw == raw for event, raw in zip(events, fake.events, strict=True))
     decoded[WebhookEvent] = len(events)
     assert {type(event.data) for event in events} == {Customer, Workspace, WorkspaceMember}
     missing = [model.__name__ for model in MODELS if not decoded.get(model)]
-    assert missing == [], "add a call that returns each of these to this walk"
+    assert missing == [], "add a call that returns each of these to a strict_walk"
     assert decoded[Customer] >= 10
     assert {ManagedOnboardingState, ManagedSubAccount, PartnerWorkspace} <= set(decoded)
 

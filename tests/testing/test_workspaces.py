@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -361,3 +362,17 @@ def test_timezone_without_a_tz_database_accepts_area_city_names(
 def test_timezone_zone_list_is_read_once() -> None:
     assert _validate._zone_names() is _validate._zone_names()
     assert "Asia/Jakarta" in _validate._zone_names()
+
+
+def strict_walk(plug: Any, partner: Any, fake: FakePlugipay) -> None:
+    """Every ``plug.workspaces`` method, for the strict-converter walk in ``test_sdk.py``."""
+    ws = plug.workspaces.create(name="W", business_email="w@example.com")
+    assert plug.workspaces.update(ws.id, brand_name="Brand").brand_name == "Brand"
+    assert plug.workspaces.get(ws.id).brand_name == "Brand"
+    member = plug.workspaces.invite_member(ws.id, email="m@example.com", role="member")
+    fake.accept_invite(ws.id, member.id)
+    plug.workspaces.update_member(ws.id, member.id, role="admin")
+    assert len(list(plug.workspaces.list_members(ws.id))) == 2
+    plug.workspaces.remove_member(ws.id, member.id)
+    plug.workspaces.delete(ws.id)
+    assert [w.id for w in plug.workspaces.list(archived=True)] == [ws.id]
