@@ -1,39 +1,6 @@
-"""The public error classes (see ``plugipay._exceptions`` for the tree)."""
+"""The public error classes (see ``plugipay._exceptions`` for the tree), from its ``__all__``."""
 
 from __future__ import annotations
 
-from ._exceptions import (
-    AuthenticationError,
-    BadRequestError,
-    ClientClosedError,
-    ConflictError,
-    GoneError,
-    InternalServerError,
-    InvalidResponseError,
-    NotFoundError,
-    PermissionDeniedError,
-    PlugipayError,
-    PlugipayNetworkError,
-    PlugipaySignatureError,
-    PlugipayTimeoutError,
-    RateLimitError,
-    UnprocessableEntityError,
-)
-
-__all__ = [
-    "AuthenticationError",
-    "BadRequestError",
-    "ClientClosedError",
-    "ConflictError",
-    "GoneError",
-    "InternalServerError",
-    "InvalidResponseError",
-    "NotFoundError",
-    "PermissionDeniedError",
-    "PlugipayError",
-    "PlugipayNetworkError",
-    "PlugipaySignatureError",
-    "PlugipayTimeoutError",
-    "RateLimitError",
-    "UnprocessableEntityError",
-]
+from ._exceptions import *  # noqa: F403
+from ._exceptions import __all__ as __all__
