@@ -21,21 +21,35 @@ MIB = 1024 * 1024
 
 
 def seed(fake: FakePlugipay, count: int) -> None:
-    """``count`` customers in the default workspace, a millisecond apart (private store API)."""
+    """``count`` customers in the default workspace, a millisecond apart (private store API:
+    the customers collection, filled as the create handler fills it)."""
+    from plugipay.testing._ids import iso_ms
+    from plugipay.testing.resources.customers import CUSTOMERS
+
     store = fake._store
-    workspace = fake._workspace
+    account = fake.account_id
+    customers = store[CUSTOMERS]
     start = time.time() - count / 1000
     with store.lock:
         for i in range(count):
-            store.insert_customer(
-                workspace,
+            stamp = iso_ms(start + i / 1000)
+            ident = store.ids.new("cus_")
+            customers.insert(
                 {
+                    "id": ident,
+                    "arn": f"arn:plugipay:{account}:customer/{ident}",
+                    "accountId": account,
+                    "externalId": f"page-{i}",
                     "email": f"page{i}@example.com",
                     "name": f"Paging Customer {i}",
-                    "externalId": f"page-{i}",
+                    "phone": None,
+                    "taxId": None,
+                    "defaultPaymentTokenId": None,
                     "metadata": {"plan": "pro"},
+                    "createdAt": stamp,
+                    "updatedAt": stamp,
                 },
-                start + i / 1000,
+                scope=account,
             )
 
 

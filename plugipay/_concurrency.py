@@ -22,9 +22,11 @@ if TYPE_CHECKING:
 # anyio is imported where the async side first needs it, so the sync client never loads it.
 
 __all__ = [
+    "AsyncDeadline",
     "AsyncEvent",
     "AsyncLock",
     "AsyncRateLimitGate",
+    "Deadline",
     "Event",
     "Lock",
     "RateLimitGate",
@@ -226,3 +228,55 @@ class RateLimitGate(_GateDeadline):
             waited += remaining
             remaining = self._remaining()
         return waited
+
+
+class _DeadlineClock:
+    """When a bounded stretch of work must end, on the monotonic clock."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self._ends = None if seconds is None else time.monotonic() + seconds
+
+    def remaining(self) -> float | None:
+        """Seconds left (never below zero), or ``None`` when unbounded."""
+        return None if self._ends is None else max(self._ends - time.monotonic(), 0.0)
+
+    def expired(self) -> bool:
+        """Whether the time is up."""
+        return self._ends is not None and time.monotonic() >= self._ends
+
+
+class AsyncDeadline(_DeadlineClock):
+    """Bounds the body of ``async with`` to ``seconds`` (``None``: unbounded): at the deadline the
+    body is cancelled, wherever it waits, and ``TimeoutError`` is raised."""
+
+    async def __aenter__(self) -> AsyncDeadline:
+        import anyio
+
+        self._scope = anyio.fail_after(self.seconds)
+        self._scope.__enter__()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool | None:
+        return self._scope.__exit__(exc_type, exc, tb)
+
+
+class Deadline(_DeadlineClock):
+    """The blocking twin of ``AsyncDeadline``: a thread can't be interrupted, so the body checks
+    ``expired()`` between reads (and cuts its read timeouts to ``remaining()``)."""
+
+    def __enter__(self) -> Deadline:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        return None

@@ -8,6 +8,7 @@ any request exists.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,15 +18,24 @@ from ._urls import check_header_value, check_path, is_plain_http_host
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
+    "MAX_RETRIES",
     "ClientConfig",
+    "attempt_seconds",
     "resolve_config",
 ]
 
 DEFAULT_BASE_URL = "https://plugipay.com"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 2
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 2**20
+"""The largest JSON answer read (after decompression): 64 MiB."""
+MAX_RETRIES = 100
+"""The most retries a client may make of one call: enough for a rate-limited bulk job, and a
+bound, so a typo can't make a call retry forever."""
+_ACCOUNT_REF = re.compile(r"[A-Za-z0-9_-]{1,255}")
 
 ENV_KEY_ID = "PLUGIPAY_KEY_ID"
 ENV_SECRET = "PLUGIPAY_SECRET"
@@ -43,11 +53,13 @@ class ClientConfig:
         "base_path",
         "base_url",
         "key_id",
+        "max_response_bytes",
         "max_retries",
         "on_behalf_of",
         "origin",
         "secret",
         "timeout",
+        "total_timeout",
     )
 
     key_id: str | None
@@ -59,6 +71,8 @@ class ClientConfig:
     on_behalf_of: str | None
     timeout: Any
     max_retries: int
+    total_timeout: float | None
+    max_response_bytes: int
 
     def __init__(
         self,
@@ -70,6 +84,8 @@ class ClientConfig:
         on_behalf_of: str | None,
         timeout: Any,
         max_retries: int,
+        total_timeout: float | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         set_ = object.__setattr__
         set_(self, "key_id", key_id)
@@ -82,6 +98,8 @@ class ClientConfig:
         set_(self, "on_behalf_of", on_behalf_of)
         set_(self, "timeout", timeout)
         set_(self, "max_retries", max_retries)
+        set_(self, "total_timeout", total_timeout)
+        set_(self, "max_response_bytes", max_response_bytes)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("ClientConfig is immutable; use replace()")
@@ -97,6 +115,8 @@ class ClientConfig:
             _check_on_behalf_of(values["on_behalf_of"])
         _check_max_retries(values["max_retries"])
         _check_timeout(values["timeout"])
+        _check_total_timeout(values["total_timeout"])
+        _check_max_response_bytes(values["max_response_bytes"])
         return ClientConfig(**values)
 
     def __repr__(self) -> str:
@@ -115,6 +135,8 @@ _INIT_FIELDS = (
     "on_behalf_of",
     "timeout",
     "max_retries",
+    "total_timeout",
+    "max_response_bytes",
 )
 
 
@@ -144,14 +166,43 @@ def _split_base_url(base_url: str) -> tuple[str, str]:
 
 
 def _check_max_retries(value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"max_retries must be a non-negative int, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_RETRIES:
+        raise ValueError(f"max_retries must be an int from 0 to {MAX_RETRIES}, got {value!r}")
 
 
 def _check_on_behalf_of(value: object) -> None:
     if value == "":
         raise ValueError("on_behalf_of must not be empty; pass None to act for the key's workspace")
     check_header_value("on_behalf_of", value)  # type: ignore[arg-type]
+    if not _ACCOUNT_REF.fullmatch(str(value)):
+        raise ValueError(
+            "on_behalf_of must be a merchant's acc_ or ws_ id (or slug): letters, digits, '_' "
+            f"and '-', at most 255 characters, got {value!r}"
+        )
+
+
+def _check_total_timeout(value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ValueError(
+            f"total_timeout must be a positive number of seconds or None, got {value!r}"
+        )
+
+
+def _check_max_response_bytes(value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"max_response_bytes must be a positive int, got {value!r}")
+
+
+def attempt_seconds(timeout: Any) -> float | None:
+    """How long one attempt may take from start to the body's last byte: a number of seconds as
+    given, or the largest part of an ``httpx.Timeout`` (``None``: unbounded)."""
+    if isinstance(timeout, int | float) and not isinstance(timeout, bool):
+        return float(timeout)
+    parts = [getattr(timeout, name, None) for name in ("connect", "read", "write", "pool")]
+    bounded = [float(p) for p in parts if isinstance(p, int | float)]
+    return max(bounded) if bounded else None
 
 
 def _check_timeout(value: object) -> None:
@@ -179,6 +230,8 @@ def resolve_config(
     on_behalf_of: str | None = None,
     timeout: Any = DEFAULT_TIMEOUT,
     max_retries: int = DEFAULT_MAX_RETRIES,
+    total_timeout: float | None = None,
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     environ: Mapping[str, str] | None = None,
 ) -> ClientConfig:
     """Resolve the client options against the environment and validate them."""
@@ -216,6 +269,8 @@ def resolve_config(
     base_url = _pick(base_url, env, ENV_BASE_URL) or DEFAULT_BASE_URL
     _check_max_retries(max_retries)
     _check_timeout(timeout)
+    _check_total_timeout(total_timeout)
+    _check_max_response_bytes(max_response_bytes)
     return ClientConfig(
         key_id=key_id,
         secret=SigningKey(secret) if secret is not None else None,
@@ -224,4 +279,6 @@ def resolve_config(
         on_behalf_of=on_behalf_of,
         timeout=timeout,
         max_retries=max_retries,
+        total_timeout=None if total_timeout is None else float(total_timeout),
+        max_response_bytes=max_response_bytes,
     )

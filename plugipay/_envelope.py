@@ -52,6 +52,18 @@ def decode_envelope(status: int, body: bytes, request_id: str | None = None) -> 
             status=status,
             request_id=request_id,
         ) from None
+    error = parsed.get("error") if isinstance(parsed, dict) else None
+    if isinstance(error, dict):
+        # A success status carrying an error: keep what the server said, not a bare "invalid".
+        wire_code, message, meta = error.get("code"), error.get("message"), parsed.get("meta")
+        meta_id = meta.get("requestId") if isinstance(meta, dict) else None
+        raise InvalidResponseError(
+            f"HTTP {status} carrying an error: {message if isinstance(message, str) else '?'}",
+            status=status,
+            code=wire_code.lower() if isinstance(wire_code, str) and wire_code else None,
+            request_id=meta_id if isinstance(meta_id, str) else request_id,
+            details=error.get("details"),
+        )
     if not isinstance(parsed, dict) or "data" not in parsed:
         raise InvalidResponseError(
             f"HTTP {status} with JSON that isn't the Plugipay envelope",

@@ -67,6 +67,33 @@ def test_the_demo_runs_against_a_server_with_env_credentials(
     assert sum(c["email"].startswith("customer") for c in fake.customers) == 40  # type: ignore[union-attr]
 
 
+def test_the_demo_runs_twice_against_one_server_and_says_what_it_will_create(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """It used to work once per server: the second run reused the first run's idempotency keys
+    (scoped to the API key) for new merchants, and stopped on idempotency_key_reused."""
+    fake = FakePlugipay(seed=6)
+    key = fake.platform_key("storlaunch")
+    monkeypatch.setenv("PLUGIPAY_KEY_ID", key.key_id)
+    monkeypatch.setenv("PLUGIPAY_SECRET", key.secret)
+    with fake.serve() as base_url:
+        first_code, first = _run("--customers", "12", "--base-url", base_url)
+        second_code, second = _run("--customers", "12", "--base-url", base_url)
+
+    assert (first_code, second_code) == (0, 0), first + second
+    for text in (first, second):
+        assert (
+            "it will create, as partner 'storlaunch': 3 managed merchant workspaces, and 12 "
+            "customers in the first of them" in text
+        )
+        assert "no injected faults (only the built-in emulator injects them)" in text
+        assert "faults on" not in text and "faults were injected" not in text
+        assert "all checks hold" in text
+    imported = [c for c in fake.customers if str(c["email"]).startswith("customer")]
+    assert len(imported) == 24
+    assert len({c["accountId"] for c in imported}) == 2
+
+
 def test_the_demo_reports_an_api_error_and_exits_1(monkeypatch: pytest.MonkeyPatch) -> None:
     fake = FakePlugipay(seed=5)
     monkeypatch.setenv("PLUGIPAY_KEY_ID", fake.key_id)  # an owner key, not a platform key

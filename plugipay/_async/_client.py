@@ -10,16 +10,26 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import aclosing
 from types import TracebackType
 from typing import Any, TypeVar
 
 import httpx
 
-from .._concurrency import AsyncRateLimitGate, asleep
-from .._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ClientConfig, resolve_config
+from .._concurrency import AsyncDeadline, AsyncRateLimitGate, asleep
+from .._config import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    ClientConfig,
+    attempt_seconds,
+    resolve_config,
+)
 from .._envelope import Envelope, decode_envelope
 from .._exceptions import (
     InvalidResponseError,
+    PlugipayError,
+    PlugipayTimeoutError,
     RateLimitError,
     error_from_response,
 )
@@ -46,12 +56,20 @@ _INFO = 20
 class _SharedState:
     """What a client and its clones (``for_merchant``, ``with_options``) share: pool and gate."""
 
-    __slots__ = ("gate", "http", "owns_http")
+    __slots__ = ("gate", "http", "now", "owns_http")
 
-    def __init__(self, http: httpx.AsyncClient, owns_http: bool, gate: AsyncRateLimitGate) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        owns_http: bool,
+        gate: AsyncRateLimitGate,
+        now: Callable[[], float],
+    ) -> None:
         self.http = http
         self.owns_http = owns_http
         self.gate = gate
+        self.now = now
+        """The clock of waits and deadlines: monotonic, unless a test injects one."""
 
 
 class AsyncPlugipayClient:
@@ -67,6 +85,8 @@ class AsyncPlugipayClient:
         on_behalf_of: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        total_timeout: float | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         http_client: httpx.AsyncClient | None = None,
         _clock: Callable[[], float] | None = None,
         _sleep: AsyncSleep | None = None,
@@ -81,6 +101,8 @@ class AsyncPlugipayClient:
             on_behalf_of=on_behalf_of,
             timeout=timeout,
             max_retries=max_retries,
+            total_timeout=total_timeout,
+            max_response_bytes=max_response_bytes,
         )
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise TypeError(
@@ -88,11 +110,12 @@ class AsyncPlugipayClient:
             )
         clock = _clock or time.time
         sleep_fn = _sleep or asleep
-        gate = AsyncRateLimitGate(clock=_clock or time.monotonic, sleep=sleep_fn)
+        now = _clock or time.monotonic
+        gate = AsyncRateLimitGate(clock=now, sleep=sleep_fn)
         owns = http_client is None
         http = http_client if http_client is not None else httpx.AsyncClient()
         self._setup(
-            config, _SharedState(http, owns, gate), clock, sleep_fn, _rng or random.Random()
+            config, _SharedState(http, owns, gate, now), clock, sleep_fn, _rng or random.Random()
         )
 
     def _setup(
@@ -132,11 +155,17 @@ class AsyncPlugipayClient:
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         on_behalf_of: str | NotGiven | None = NOT_GIVEN,
+        total_timeout: float | NotGiven | None = NOT_GIVEN,
+        max_response_bytes: int | NotGiven = NOT_GIVEN,
     ) -> AsyncPlugipayClient:
         """A new client with some settings changed, sharing this one's connection pool."""
         changes: dict[str, Any] = {}
         if not isinstance(timeout, NotGiven):
             changes["timeout"] = timeout
+        if not isinstance(total_timeout, NotGiven):
+            changes["total_timeout"] = total_timeout
+        if not isinstance(max_response_bytes, NotGiven):
+            changes["max_response_bytes"] = max_response_bytes
         if not isinstance(max_retries, NotGiven):
             changes["max_retries"] = max_retries
         if not isinstance(on_behalf_of, NotGiven):
@@ -242,68 +271,106 @@ class AsyncPlugipayClient:
         shared = self._shared
         url = httpx.URL(config.origin + prepared.target)
         log_path = prepared.target.partition("?")[0]
+        key = prepared.idempotency_key
+        per_attempt = attempt_seconds(config.timeout)
+        call_ends = None if config.total_timeout is None else shared.now() + config.total_timeout
         attempt = 0
         while True:
             attempt += 1
-            if shared.gate.reopens_at is not None:
+            # Neither a wait at the 429 gate nor the attempt may outlast what the call has: the
+            # rest of its total_timeout if it has one, and never more than one attempt's timeout.
+            budget = _budget(per_attempt, call_ends, shared.now())
+            reopens = shared.gate.reopens_at
+            if reopens is not None:
+                wait = reopens - shared.now()
+                if budget is not None and wait >= budget:
+                    raise RateLimitError(
+                        f"{prepared.method} {log_path} not sent: the client is rate limited for "
+                        f"another {wait:.3f}s, more than this call has left ({budget:.3f}s)",
+                        status=429,
+                        code="rate_limited",
+                        retry_after=wait,
+                        idempotency_key=key,
+                    )
                 waited = await shared.gate.wait()
+                budget = _budget(per_attempt, call_ends, shared.now())
                 if waited and logger.isEnabledFor(_INFO):
                     logger.info(
                         "rate limited: waited %.3fs before %s %s", waited, prepared.method, log_path
                     )
+            if budget is not None and budget <= 0:
+                raise PlugipayTimeoutError(
+                    f"{prepared.method} {log_path} not sent: total_timeout "
+                    f"({config.total_timeout}s) used up",
+                    idempotency_key=key,
+                )
             request = httpx.Request(
                 prepared.method,
                 url,
                 headers=attempt_headers(config, prepared, int(self._clock())),
                 content=prepared.body,
-                extensions={"timeout": self._timeout},
+                extensions={"timeout": _cut_timeout(self._timeout, budget)},
             )
             if shared.http.is_closed:
                 # Closed before this attempt (a call after close, or a retry after the pool closed
                 # under it): httpx would raise a bare RuntimeError and the caller lose the key.
-                raise client_closed_error(prepared.method, log_path, prepared.idempotency_key)
+                raise client_closed_error(prepared.method, log_path, key)
             started = time.monotonic()
             retry_after: float | None = None
             try:
-                # Never follow a redirect, whatever the caller's client says: it would re-send
-                # the signature headers, the idempotency key and the body to another host.
-                response = await shared.http.send(request, follow_redirects=False)
+                # One bound from the first byte sent to the last byte read, not one per read.
+                async with AsyncDeadline(budget) as deadline:
+                    # Never follow a redirect, whatever the caller's client says: it would re-send
+                    # the signature headers, the idempotency key and the body to another host.
+                    response = await shared.http.send(request, stream=True, follow_redirects=False)
+                    try:
+                        body = await _read_body(response, config.max_response_bytes, deadline)
+                    finally:
+                        await response.aclose()
+            except TimeoutError:
+                error: PlugipayError = PlugipayTimeoutError(
+                    f"{prepared.method} {log_path} timed out: no whole answer within {budget:.3f}s",
+                    idempotency_key=key,
+                )
+                _log_attempt(prepared.method, log_path, error.code, started, None, attempt)
             except httpx.RequestError as exc:
                 if shared.http.is_closed:
                     # Failed because the pool closed under it: retrying can't help.
-                    raise client_closed_error(
-                        prepared.method, log_path, prepared.idempotency_key
-                    ) from exc
-                error = transport_error(exc, prepared.method, log_path, prepared.idempotency_key)
+                    raise client_closed_error(prepared.method, log_path, key) from exc
+                error = transport_error(exc, prepared.method, log_path, key)
                 _log_attempt(prepared.method, log_path, error.code, started, None, attempt)
             except RuntimeError as exc:
                 # httpx's "client has been closed" is a RuntimeError; only that one is ours.
                 if not shared.http.is_closed:
                     raise
-                raise client_closed_error(
-                    prepared.method, log_path, prepared.idempotency_key
-                ) from exc
+                raise client_closed_error(prepared.method, log_path, key) from exc
+            except InvalidResponseError as exc:
+                # Larger than max_response_bytes: not read further, and not retried.
+                exc.idempotency_key = key
+                raise
             else:
                 status = response.status_code
                 _log_attempt(prepared.method, log_path, status, started, response, attempt)
                 if 200 <= status < 300:
                     try:
-                        return decode(
-                            decode_envelope(status, response.content, _request_id(response))
-                        )
+                        return decode(decode_envelope(status, body, _request_id(response)))
                     except InvalidResponseError as exc:
-                        # The write may have committed: the caller needs its key to retry safely.
-                        exc.idempotency_key = prepared.idempotency_key
+                        # The write may have committed: the caller needs its key to retry safely;
+                        # and an answer was had, so its status and request id are kept (status 0
+                        # means no answer, SPEC §4).
+                        exc.idempotency_key = key
                         exc.response = response
+                        exc.status = status
+                        exc.request_id = exc.request_id or _request_id(response)
                         raise
                 retry_after = server_retry_after(
                     status, response.headers.get("retry-after"), self._clock()
                 )
                 error = error_from_response(
                     status,
-                    response.content,
+                    body,
                     response.headers,
-                    idempotency_key=prepared.idempotency_key,
+                    idempotency_key=key,
                     response=response,
                     retry_after=retry_after,
                 )
@@ -314,7 +381,8 @@ class AsyncPlugipayClient:
             delay = next_delay(
                 attempt, config.max_retries, error.status, error.code, retry_after, self._rng
             )
-            if delay is None:
+            if delay is None or (call_ends is not None and shared.now() + delay >= call_ends):
+                # Out of retries, not retryable, or no time left for another attempt.
                 raise error
             if logger.isEnabledFor(_INFO):
                 logger.info(
@@ -327,6 +395,49 @@ class AsyncPlugipayClient:
                     delay,
                 )
             await self._sleep(delay)
+
+
+async def _read_body(response: httpx.Response, limit: int, deadline: AsyncDeadline) -> bytes:
+    """The decoded body, refused past ``limit`` bytes; ``TimeoutError`` once the deadline passes
+    (the async flavour is cancelled at the deadline anyway; the blocking one checks here)."""
+    chunks: list[bytes] = []
+    size = 0
+    # Closed on the way out, so leaving early (too large, too late) leaves no generator behind;
+    # typed Any because httpx annotates it as a bare iterator, which has no close.
+    stream: Any = response.aiter_bytes()
+    async with aclosing(stream) as decoded:
+        async for chunk in decoded:
+            size += len(chunk)
+            if size > limit:
+                raise InvalidResponseError(
+                    f"the answer is larger than max_response_bytes ({limit} bytes) once decoded; "
+                    "it was not read further",
+                    status=response.status_code,
+                    request_id=_request_id(response),
+                    response=response,
+                )
+            chunks.append(chunk)
+            if deadline.expired():
+                raise TimeoutError
+    return b"".join(chunks)
+
+
+def _budget(per_attempt: float | None, call_ends: float | None, now: float) -> float | None:
+    """Seconds the next attempt may take: its timeout, cut to what is left of the call's total."""
+    if call_ends is None:
+        return per_attempt
+    left = call_ends - now
+    return left if per_attempt is None else min(per_attempt, left)
+
+
+def _cut_timeout(timeout: dict[str, float | None], budget: float | None) -> dict[str, float | None]:
+    """httpx's per-phase timeouts, none longer than what the attempt has left."""
+    if budget is None:
+        return timeout
+    return {
+        phase: budget if seconds is None else min(seconds, budget)
+        for phase, seconds in timeout.items()
+    }
 
 
 def _envelope_data(envelope: Envelope) -> Any:

@@ -142,12 +142,17 @@ async def _provision(partner: AsyncPlugipayClient, options: DemoOptions, report:
 async def _import(
     merchant: AsyncPlugipayClient, options: DemoOptions, out: TextIO, label: str
 ) -> bulk.BulkResult[int, str]:
+    # Idempotency keys are scoped to the API key, not the merchant: naming the merchant in the key
+    # lets a second run (new merchants, same platform key) create rather than collide, while the
+    # re-run inside one demo replays.
+    account = merchant.on_behalf_of
+
     async def create(row: int) -> str:
         customer = await merchant.customers.create(
             email=f"customer{row:05d}@example.com",
             name=f"Customer {row}",
             external_id=f"row-{row}",
-            idempotency_key=f"import-{row}",
+            idempotency_key=f"import-{account}-{row}",
         )
         return customer.id
 
@@ -299,6 +304,24 @@ def _positive(text: str) -> int:
     return value
 
 
+def _plan(options: DemoOptions) -> str:
+    """The first lines: where the demo runs and, on a real server, what it will create there."""
+    if options.base_url is None:
+        return (
+            f"plugipay demo on the built-in emulator (in-process, no network): "
+            f"{options.customers} customers, concurrency {options.concurrency}, "
+            f"faults {'on' if options.faults else 'off'}\n"
+        )
+    # Only the emulator can inject faults: against a server, say what will really happen.
+    return (
+        f"plugipay demo on {options.base_url}: concurrency {options.concurrency}, no injected "
+        "faults (only the built-in emulator injects them)\n"
+        f"it will create, as partner {options.partner!r}: {MERCHANTS} managed merchant "
+        f"workspaces, and {options.customers} customers in the first of them (then re-run the "
+        "import, which creates nothing more)\n"
+    )
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """The command line: runs the demo, prints the report, returns the exit code."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
@@ -310,11 +333,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         base_url=args.base_url or None,
         partner=args.partner,
     )
-    where = options.base_url or "the built-in emulator (in-process, no network)"
-    stream.write(
-        f"plugipay demo on {where}: {options.customers} customers, "
-        f"concurrency {options.concurrency}, faults {'on' if options.faults else 'off'}\n"
-    )
+    stream.write(_plan(options))
     try:
         report = anyio.run(run_demo, options, stream)
     except PlugipayError as exc:

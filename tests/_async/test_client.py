@@ -336,6 +336,52 @@ async def test_a_redirect_is_an_error_not_a_silent_success(
     assert route.call_count == 1
 
 
+async def test_a_success_status_carrying_an_error_keeps_its_code_status_and_request_id(
+    server: respx.MockRouter, plug: AsyncPlugipayClient
+) -> None:
+    body = {
+        "data": None,
+        "error": {"code": "NOT_FOUND", "message": "Customer not found"},
+        "meta": {"requestId": "req_in_meta"},
+    }
+    server.get("/api/v1/customers/cus_1").mock(return_value=httpx.Response(200, json=body))
+    with pytest.raises(InvalidResponseError) as info:
+        await plug.customers.get("cus_1")
+    assert (info.value.status, info.value.code, info.value.request_id) == (
+        200,
+        "not_found",
+        "req_in_meta",
+    )
+    assert "Customer not found" in str(info.value)
+
+
+async def test_a_204_to_a_create_keeps_its_status_request_id_and_key(
+    server: respx.MockRouter, plug: AsyncPlugipayClient
+) -> None:
+    server.post("/api/v1/customers").mock(
+        return_value=httpx.Response(204, headers={"X-Request-Id": "req_204"})
+    )
+    with pytest.raises(InvalidResponseError) as info:
+        await plug.customers.create(email="a@example.com", idempotency_key="c-1")
+    assert (info.value.status, info.value.request_id, info.value.idempotency_key) == (
+        204,
+        "req_204",
+        "c-1",
+    )
+    assert info.value.code == "invalid_response"
+
+
+async def test_a_wrongly_typed_field_keeps_the_answers_status_and_request_id(
+    server: respx.MockRouter, plug: AsyncPlugipayClient
+) -> None:
+    server.get("/api/v1/customers/cus_1").mock(
+        return_value=envelope({"id": "cus_1", "createdAt": 12}, **{"X-Request-Id": "req_typed"})
+    )
+    with pytest.raises(InvalidResponseError, match=r"Customer\.created_at") as info:
+        await plug.customers.get("cus_1")
+    assert (info.value.status, info.value.request_id) == (200, "req_typed")
+
+
 # httpx leaves its own body iterator unclosed when decoding fails; trio reports that at GC.
 @pytest.mark.filterwarnings("ignore::ResourceWarning")
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")

@@ -306,3 +306,27 @@ def test_plain_http_from_the_environment_is_refused_too() -> None:
 def test_plain_http_to_loopback_or_test_hosts_is_allowed(base_url: str) -> None:
     config = resolve_config(api_key="pk_live_abc", base_url=base_url, environ={})
     assert config.base_url == base_url
+
+
+@pytest.mark.parametrize("max_retries", [101, 10**9])
+def test_max_retries_past_the_cap_is_refused(max_retries: int) -> None:
+    with pytest.raises(ValueError, match="max_retries must be an int from 0 to 100, got"):
+        resolve_config(key_id=KEY_ID, secret=SECRET, max_retries=max_retries, environ={})
+
+
+@pytest.mark.parametrize("max_retries", [0, 100])
+def test_max_retries_at_the_bounds_is_taken(max_retries: int) -> None:
+    config = resolve_config(key_id=KEY_ID, secret=SECRET, max_retries=max_retries, environ={})
+    assert config.max_retries == max_retries
+
+
+@pytest.mark.parametrize("value", ["acc 1", "acc_1/..", "acc_1?x=1", "ws_1#", "a" * 256])
+def test_on_behalf_of_that_is_no_account_reference_is_refused(value: str) -> None:
+    with pytest.raises(ValueError, match="on_behalf_of must be a merchant's acc_ or ws_ id"):
+        resolve_config(key_id=KEY_ID, secret=SECRET, on_behalf_of=value, environ={})
+
+
+@pytest.mark.parametrize("value", ["acc_01HXMERCHANT", "ws_01HX", "toko-budi", "a" * 255])
+def test_account_references_are_taken_for_on_behalf_of(value: str) -> None:
+    config = resolve_config(key_id=KEY_ID, secret=SECRET, on_behalf_of=value, environ={})
+    assert config.on_behalf_of == value

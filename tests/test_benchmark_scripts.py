@@ -1,0 +1,25 @@
+"""The benchmark scripts that reach into the emulator's private store still run (a smoke run on
+small counts; the measurements themselves are ``nox -s bench``'s business, never asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def test_paging_memory_seeds_and_pages_a_small_list() -> None:
+    done = subprocess.run(
+        [sys.executable, "paging_memory.py", "250"],
+        cwd=BENCHMARKS,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["customers"] == 250
