@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+import weakref
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -25,10 +26,12 @@ __all__ = [
     "AsyncDeadline",
     "AsyncEvent",
     "AsyncLock",
+    "AsyncLoopGuard",
     "AsyncRateLimitGate",
     "Deadline",
     "Event",
     "Lock",
+    "LoopGuard",
     "RateLimitGate",
     "asleep",
     "sleep",
@@ -280,3 +283,51 @@ class Deadline(_DeadlineClock):
         tb: TracebackType | None,
     ) -> None:
         return None
+
+
+class AsyncLoopGuard:
+    """Remembers the event loop (asyncio's, or trio's run) a client was first used on, so use
+    from another one is a clear error rather than httpx's "Event loop is closed"."""
+
+    def __init__(self) -> None:
+        self._first: Callable[[], object | None] | None = None
+
+    def same_loop(self) -> bool:
+        """Whether the running loop is the first one this guard saw (``True`` the first time)."""
+        current = _running_loop()
+        if current is None:
+            return True
+        if self._first is None:
+            try:
+                self._first = weakref.ref(current)
+            except TypeError:  # not weak-referenceable: hold it (one small object per client)
+                self._first = lambda: current
+            return True
+        return self._first() is current
+
+
+class LoopGuard:
+    """The blocking twin of ``AsyncLoopGuard``: no event loop, so every use is the same."""
+
+    def same_loop(self) -> bool:
+        """Always ``True``."""
+        return True
+
+
+def _running_loop() -> object | None:
+    """The running asyncio loop or trio run (its token), or ``None`` elsewhere."""
+    import sniffio
+
+    try:
+        library = sniffio.current_async_library()
+    except sniffio.AsyncLibraryNotFoundError:
+        return None
+    if library == "asyncio":
+        import asyncio
+
+        return asyncio.get_running_loop()
+    if library == "trio":
+        import trio
+
+        return trio.lowlevel.current_trio_token()
+    return None

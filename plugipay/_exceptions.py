@@ -6,6 +6,8 @@
     ├── PlugipayNetworkError       status 0, "network_error"
     │   └── PlugipayTimeoutError   status 0, "timeout"
     ├── ClientClosedError          status 0, "client_closed": a call on (or a retry after) close
+    ├── EventLoopError             status 0, "wrong_event_loop": an async client used from
+    │                              another event loop than the one it was first used on
     ├── InvalidResponseError       a body that isn't the envelope ("invalid_response"),
     │                              or a 3xx ("redirect", details {"location": …}): never followed
     ├── BadRequestError 400 · AuthenticationError 401 · PermissionDeniedError 403
@@ -29,6 +31,7 @@ __all__ = [
     "BadRequestError",
     "ClientClosedError",
     "ConflictError",
+    "EventLoopError",
     "GoneError",
     "InternalServerError",
     "InvalidResponseError",
@@ -122,6 +125,14 @@ class ClientClosedError(PlugipayError):
     """
 
     default_code = "client_closed"
+
+
+class EventLoopError(PlugipayError):
+    """An async client was used from another event loop (a second ``asyncio.run``, another
+    trio run) than the one it was first used on; its connections belong to that one. Make a
+    client per loop. Never retried, and nothing was sent."""
+
+    default_code = "wrong_event_loop"
 
 
 class InvalidResponseError(PlugipayError):

@@ -10,9 +10,13 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "plugipay"
 CORE = sorted(p for p in PACKAGE.glob("_*.py") if p.name not in ("__init__.py", "__main__.py"))
-# The paired concurrency primitives are the one core module that wraps anyio (DESIGN.md), and
+# The paired concurrency primitives are the one core module that wraps the event loops (anyio,
+# and asyncio or trio to tell which loop runs; DESIGN.md), and
 # the transport-error map reads httpx's exception classes (no client types).
-MAY_IMPORT = {"_concurrency.py": {"anyio"}, "_transport_errors.py": {"httpx"}}
+MAY_IMPORT = {
+    "_concurrency.py": {"anyio", "asyncio", "sniffio", "trio"},
+    "_transport_errors.py": {"httpx"},
+}
 NEVER = ("anyio", "httpx", "trio", "asyncio", "sniffio")
 NEVER_RELATIVE = ("_async", "_sync", "testing", "_cli")
 

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from .._concurrency import AsyncDeadline, AsyncRateLimitGate, asleep
+from .._concurrency import AsyncDeadline, AsyncLoopGuard, AsyncRateLimitGate, asleep
 from .._config import (
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
@@ -27,6 +27,7 @@ from .._config import (
 )
 from .._envelope import Envelope, decode_envelope
 from .._exceptions import (
+    EventLoopError,
     InvalidResponseError,
     PlugipayError,
     PlugipayTimeoutError,
@@ -56,7 +57,7 @@ _INFO = 20
 class _SharedState:
     """What a client and its clones (``for_merchant``, ``with_options``) share: pool and gate."""
 
-    __slots__ = ("gate", "http", "now", "owns_http")
+    __slots__ = ("gate", "http", "loop", "now", "owns_http")
 
     def __init__(
         self,
@@ -70,6 +71,8 @@ class _SharedState:
         self.gate = gate
         self.now = now
         """The clock of waits and deadlines: monotonic, unless a test injects one."""
+        self.loop = AsyncLoopGuard()
+        """The event loop the pool belongs to (its first use decides)."""
 
 
 class AsyncPlugipayClient:
@@ -272,6 +275,13 @@ class AsyncPlugipayClient:
         url = httpx.URL(config.origin + prepared.target)
         log_path = prepared.target.partition("?")[0]
         key = prepared.idempotency_key
+        if not shared.loop.same_loop():
+            raise EventLoopError(
+                f"{prepared.method} {log_path} not sent: this client was first used on another "
+                "event loop, which its connections belong to; make one client per event loop "
+                "(for example inside the function that asyncio.run runs)",
+                idempotency_key=key,
+            )
         per_attempt = attempt_seconds(config.timeout)
         call_ends = None if config.total_timeout is None else shared.now() + config.total_timeout
         attempt = 0

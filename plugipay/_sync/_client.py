@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from .._concurrency import Deadline, RateLimitGate, sleep
+from .._concurrency import Deadline, LoopGuard, RateLimitGate, sleep
 from .._config import (
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
@@ -28,6 +28,7 @@ from .._config import (
 )
 from .._envelope import Envelope, decode_envelope
 from .._exceptions import (
+    EventLoopError,
     InvalidResponseError,
     PlugipayError,
     PlugipayTimeoutError,
@@ -57,7 +58,7 @@ _INFO = 20
 class _SharedState:
     """What a client and its clones (``for_merchant``, ``with_options``) share: pool and gate."""
 
-    __slots__ = ("gate", "http", "now", "owns_http")
+    __slots__ = ("gate", "http", "loop", "now", "owns_http")
 
     def __init__(
         self,
@@ -71,6 +72,8 @@ class _SharedState:
         self.gate = gate
         self.now = now
         """The clock of waits and deadlines: monotonic, unless a test injects one."""
+        self.loop = LoopGuard()
+        """The event loop the pool belongs to (its first use decides)."""
 
 
 class PlugipayClient:
@@ -273,6 +276,13 @@ class PlugipayClient:
         url = httpx.URL(config.origin + prepared.target)
         log_path = prepared.target.partition("?")[0]
         key = prepared.idempotency_key
+        if not shared.loop.same_loop():
+            raise EventLoopError(
+                f"{prepared.method} {log_path} not sent: this client was first used on another "
+                "event loop, which its connections belong to; make one client per event loop "
+                "(for example inside the function that asyncio.run runs)",
+                idempotency_key=key,
+            )
         per_attempt = attempt_seconds(config.timeout)
         call_ends = None if config.total_timeout is None else shared.now() + config.total_timeout
         attempt = 0
