@@ -9,6 +9,8 @@ trio alike.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 import threading
 import time
@@ -236,8 +238,9 @@ class RateLimitGate(_GateDeadline):
 class _DeadlineClock:
     """When a bounded stretch of work must end, on the monotonic clock."""
 
-    def __init__(self, seconds: float | None) -> None:
+    def __init__(self, seconds: float | None, abort: Callable[[], None] | None = None) -> None:
         self.seconds = seconds
+        self._abort = abort
         self._ends = None if seconds is None else time.monotonic() + seconds
 
     def remaining(self) -> float | None:
@@ -251,7 +254,8 @@ class _DeadlineClock:
 
 class AsyncDeadline(_DeadlineClock):
     """Bounds the body of ``async with`` to ``seconds`` (``None``: unbounded): at the deadline the
-    body is cancelled, wherever it waits, and ``TimeoutError`` is raised."""
+    body is cancelled, wherever it waits, and ``TimeoutError`` is raised. (``abort`` is the
+    blocking twin's; cancellation makes it unneeded here.)"""
 
     async def __aenter__(self) -> AsyncDeadline:
         import anyio
@@ -270,10 +274,16 @@ class AsyncDeadline(_DeadlineClock):
 
 
 class Deadline(_DeadlineClock):
-    """The blocking twin of ``AsyncDeadline``: a thread can't be interrupted, so the body checks
-    ``expired()`` between reads (and cuts its read timeouts to ``remaining()``)."""
+    """The blocking twin of ``AsyncDeadline``. A thread can't be cancelled, so the body checks
+    ``expired()`` between reads, and at the deadline a watchdog thread calls ``abort`` (which
+    cuts the connection off, ending a read that would otherwise go on)."""
 
     def __enter__(self) -> Deadline:
+        self._entry = (
+            None
+            if self._ends is None or self._abort is None
+            else _WATCHDOG.schedule(self._ends, self._abort)
+        )
         return self
 
     def __exit__(
@@ -282,7 +292,56 @@ class Deadline(_DeadlineClock):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        return None
+        if self._entry is not None:
+            _WATCHDOG.cancel(self._entry)
+
+
+class _Watchdog:
+    """One daemon thread that runs callbacks at their deadlines (the blocking ``Deadline``'s
+    aborts). Scheduling is a heap push under a lock; cancelled entries are dropped when due."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._heap: list[list[object]] = []
+        self._order = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def schedule(self, when: float, callback: Callable[[], None]) -> list[object]:
+        """Run ``callback`` at ``when`` (monotonic) unless cancelled first; returns the entry."""
+        entry: list[object] = [when, next(self._order), callback]
+        with self._cond:
+            heapq.heappush(self._heap, entry)
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="plugipay-deadlines", daemon=True
+                )
+                self._thread.start()
+            self._cond.notify()
+        return entry
+
+    def cancel(self, entry: list[object]) -> None:
+        """Forget ``entry``'s callback (a no-op once it has run)."""
+        entry[2] = None
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._heap:
+                    self._cond.wait()
+                when, _, callback = self._heap[0]
+                delay = float(when) - time.monotonic()  # type: ignore[arg-type]
+                if callback is not None and delay > 0:
+                    self._cond.wait(delay)
+                    continue
+                heapq.heappop(self._heap)
+            if callable(callback):
+                try:
+                    callback()
+                except Exception:  # an abort that fails leaves the read to its own timeouts
+                    continue
+
+
+_WATCHDOG = _Watchdog()
 
 
 class AsyncLoopGuard:

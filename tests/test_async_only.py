@@ -161,20 +161,3 @@ async def test_awaiting_the_paginator_gives_the_first_page(server: respx.MockRou
         assert page.cursor == page.next_cursor == "cur_1"
         assert page[0].email == "c0@example.com"
         assert await paginator is page, "the first page is fetched once"
-
-
-async def test_headers_dripped_slower_than_the_timeout_are_a_timeout() -> None:
-    """The async flavour cancels the whole attempt at its deadline, wherever it waits, so a
-    server dripping its status line and headers (~6 s here) can't hold a call past ``timeout``.
-    (The blocking client bounds the body the same way, but can't interrupt httpcore while it
-    reads headers: see README, "Timeouts".)"""
-    from plugipay import PlugipayTimeoutError
-    from tests.slow_server import SlowServer
-
-    with SlowServer("headers", gap=0.05) as slow:
-        async with AsyncPlugipayClient(
-            key_id=KEY_ID, secret=SECRET, base_url=slow.url, timeout=0.5, max_retries=0
-        ) as plug:
-            with pytest.raises(PlugipayTimeoutError, match="no whole answer within"):
-                await plug.customers.get("cus_1")
-        assert slow.finished == 0

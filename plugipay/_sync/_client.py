@@ -9,6 +9,7 @@ send, classify, and either decode or wait and retry with the same key.
 from __future__ import annotations
 
 import random
+import socket
 import time
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import closing
@@ -328,9 +329,10 @@ class PlugipayClient:
                 raise client_closed_error(prepared.method, log_path, key)
             started = time.monotonic()
             retry_after: float | None = None
+            # One bound from the first byte sent to the last byte read, not one per read.
+            deadline = Deadline(budget, _cut_off(shared.http, request))
             try:
-                # One bound from the first byte sent to the last byte read, not one per read.
-                with Deadline(budget) as deadline:
+                with deadline:
                     # Never follow a redirect, whatever the caller's client says: it would re-send
                     # the signature headers, the idempotency key and the body to another host.
                     response = shared.http.send(request, stream=True, follow_redirects=False)
@@ -339,16 +341,17 @@ class PlugipayClient:
                     finally:
                         response.close()
             except TimeoutError:
-                error: PlugipayError = PlugipayTimeoutError(
-                    f"{prepared.method} {log_path} timed out: no whole answer within {budget:.3f}s",
-                    idempotency_key=key,
-                )
+                error = _attempt_timeout(prepared.method, log_path, budget, key)
                 _log_attempt(prepared.method, log_path, error.code, started, None, attempt)
             except httpx.RequestError as exc:
                 if shared.http.is_closed:
                     # Failed because the pool closed under it: retrying can't help.
                     raise client_closed_error(prepared.method, log_path, key) from exc
-                error = transport_error(exc, prepared.method, log_path, key)
+                if deadline.expired():
+                    # The blocking flavour's watchdog cut the connection off at the deadline.
+                    error = _attempt_timeout(prepared.method, log_path, budget, key)
+                else:
+                    error = transport_error(exc, prepared.method, log_path, key)
                 _log_attempt(prepared.method, log_path, error.code, started, None, attempt)
             except RuntimeError as exc:
                 # httpx's "client has been closed" is a RuntimeError; only that one is ours.
@@ -431,6 +434,38 @@ def _read_body(response: httpx.Response, limit: int, deadline: Deadline) -> byte
             if deadline.expired():
                 raise TimeoutError
     return b"".join(chunks)
+
+
+def _attempt_timeout(
+    method: str, path: str, budget: float | None, key: str | None
+) -> PlugipayError:
+    return PlugipayTimeoutError(
+        f"{method} {path} timed out: no whole answer within {budget or 0:.3f}s",
+        idempotency_key=key,
+    )
+
+
+def _cut_off(http: httpx.Client, request: httpx.Request) -> Callable[[], None]:
+    """What ends a blocking read of ``request`` at its deadline: shut its connection's socket
+    down, so the read returns at once. It reaches into httpx's and httpcore's pool (private
+    ``_transport_for_url``, ``_pool``, ``_requests``, ``_connection``); wherever any of that is
+    missing (another transport, another version), it does nothing and the read is bounded per
+    read only. The async flavour cancels instead and never calls it."""
+    extensions = request.extensions
+
+    def abort() -> None:
+        transport_for_url = getattr(http, "_transport_for_url", None)
+        transport = transport_for_url(request.url) if transport_for_url is not None else None
+        for pending in list(getattr(getattr(transport, "_pool", None), "_requests", ())):
+            if getattr(getattr(pending, "request", None), "extensions", None) is not extensions:
+                continue
+            connection = getattr(getattr(pending, "connection", None), "_connection", None)
+            stream = getattr(connection, "_network_stream", None)
+            sock = stream.get_extra_info("socket") if stream is not None else None
+            if isinstance(sock, socket.socket):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    return abort
 
 
 def _budget(per_attempt: float | None, call_ends: float | None, now: float) -> float | None:

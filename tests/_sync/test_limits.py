@@ -36,6 +36,20 @@ def test_a_body_dripped_slower_than_the_timeout_is_a_timeout() -> None:
     assert info.value.status == 0 and info.value.code == "timeout"
 
 
+def test_headers_dripped_slower_than_the_timeout_are_a_timeout() -> None:
+    # The status line and headers take ~6 s to drip. The async client cancels the attempt at its
+    # deadline; the blocking one has a watchdog cut the connection off, since httpcore reads
+    # headers in a loop no per-read timeout bounds.
+    with SlowServer("headers", gap=0.05) as slow:
+        with PlugipayClient(
+            key_id=KEY_ID, secret=SECRET, base_url=slow.url, timeout=0.5, max_retries=0
+        ) as plug:
+            with pytest.raises(PlugipayTimeoutError, match="no whole answer within") as info:
+                plug.customers.get("cus_1")
+        assert slow.finished == 0
+    assert (info.value.status, info.value.code) == (0, "timeout")
+
+
 def test_a_body_within_the_timeout_is_read() -> None:
     with SlowServer("body", gap=0.001) as slow:
         with PlugipayClient(
