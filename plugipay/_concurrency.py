@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import os
 import threading
 import time
 import weakref
@@ -190,8 +191,9 @@ class AsyncRateLimitGate(_GateDeadline):
         super().__init__(clock)
         self._sleep = sleep
 
-    async def wait(self) -> float:
-        """Waits until the gate is open, including any extension made meanwhile.
+    async def wait(self, limit: float | None = None) -> float:
+        """Waits until the gate is open, including any extension made meanwhile, but no longer
+        than ``limit`` seconds (the gate may then still be closed: check ``reopens_at``).
 
         Returns the seconds slept (0.0 when the gate was open). Cancellation interrupts the
         sleep at once.
@@ -199,8 +201,11 @@ class AsyncRateLimitGate(_GateDeadline):
         waited = 0.0
         remaining = self._remaining()
         while remaining > 0:
-            await self._sleep(remaining)
-            waited += remaining
+            step = remaining if limit is None else min(remaining, limit - waited)
+            if step <= 0:
+                break
+            await self._sleep(step)
+            waited += step
             remaining = self._remaining()
         return waited
 
@@ -221,16 +226,20 @@ class RateLimitGate(_GateDeadline):
         super().__init__(clock)
         self._sleep = sleep
 
-    def wait(self) -> float:
-        """Waits until the gate is open, including any extension made meanwhile.
+    def wait(self, limit: float | None = None) -> float:
+        """Waits until the gate is open, including any extension made meanwhile, but no longer
+        than ``limit`` seconds (the gate may then still be closed: check ``reopens_at``).
 
         Returns the seconds slept (0.0 when the gate was open).
         """
         waited = 0.0
         remaining = self._remaining()
         while remaining > 0:
-            self._sleep(remaining)
-            waited += remaining
+            step = remaining if limit is None else min(remaining, limit - waited)
+            if step <= 0:
+                break
+            self._sleep(step)
+            waited += step
             remaining = self._remaining()
         return waited
 
@@ -325,23 +334,30 @@ class _Watchdog:
 
     def _run(self) -> None:
         while True:
-            with self._cond:
-                while not self._heap:
-                    self._cond.wait()
-                when, _, callback = self._heap[0]
-                delay = float(when) - time.monotonic()  # type: ignore[arg-type]
-                if callback is not None and delay > 0:
-                    self._cond.wait(delay)
-                    continue
-                heapq.heappop(self._heap)
-            if callable(callback):
-                try:
-                    callback()
-                except Exception:  # an abort that fails leaves the read to its own timeouts
-                    continue
+            try:
+                self._run_due()
+            except Exception:  # never let the thread die: every later abort depends on it
+                continue
+
+    def _run_due(self) -> None:
+        with self._cond:
+            while not self._heap:
+                self._cond.wait()
+            when, _, callback = self._heap[0]
+            delay = float(when) - time.monotonic()  # type: ignore[arg-type]
+            if callback is not None and delay > 0:
+                # Short waits: a deadline added meanwhile is noticed, and no wait overflows.
+                self._cond.wait(min(delay, 60.0))
+                return
+            heapq.heappop(self._heap)
+        if callable(callback):
+            callback()
 
 
 _WATCHDOG = _Watchdog()
+if hasattr(os, "register_at_fork"):
+    # A child gets the parent's memory but not its threads: start over with a fresh watchdog.
+    os.register_at_fork(after_in_child=lambda: globals().update(_WATCHDOG=_Watchdog()))
 
 
 class AsyncLoopGuard:

@@ -156,8 +156,8 @@ def _split_base_url(base_url: str) -> tuple[str, str]:
         raise ValueError(
             f"base_url must use https: http:// would send the API key in clear text to "
             f"{parts.hostname}. Plain http is allowed only for loopback hosts (localhost, "
-            f"127.0.0.0/8, ::1), where the emulator is reached (python -m plugipay.testing serve, "
-            f"or FakePlugipay().client()), and for the reserved .test domain (RFC 6761)"
+            f"127.0.0.0/8, ::1), where the emulator's server listens (python -m plugipay.testing "
+            f"serve); FakePlugipay().client() needs no network at all"
         )
     path = parts.path.rstrip("/")
     if path:
@@ -181,12 +181,21 @@ def _check_on_behalf_of(value: object) -> None:
         )
 
 
+MAX_TIMEOUT = 86_400.0
+"""The longest timeout taken, a day: past it, clocks and socket timeouts overflow."""
+
+
 def _check_total_timeout(value: object) -> None:
     if value is None:
         return
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not 0 < value <= MAX_TIMEOUT
+    ):
         raise ValueError(
-            f"total_timeout must be a positive number of seconds or None, got {value!r}"
+            f"total_timeout must be a number of seconds from 0 to {MAX_TIMEOUT:g}, or None; "
+            f"got {value!r}"
         )
 
 
@@ -197,17 +206,28 @@ def _check_max_response_bytes(value: object) -> None:
 
 def attempt_seconds(timeout: Any) -> float | None:
     """How long one attempt may take from start to the body's last byte: a number of seconds as
-    given, or the largest part of an ``httpx.Timeout`` (``None``: unbounded)."""
+    given, or the largest part of an ``httpx.Timeout`` (``None``, unbounded, when a part is)."""
     if isinstance(timeout, int | float) and not isinstance(timeout, bool):
         return float(timeout)
     parts = [getattr(timeout, name, None) for name in ("connect", "read", "write", "pool")]
-    bounded = [float(p) for p in parts if isinstance(p, int | float)]
-    return max(bounded) if bounded else None
+    bounded = [float(part) for part in parts if isinstance(part, int | float)]
+    # A phase without a limit leaves the attempt without one.
+    return max(bounded) if len(bounded) == len(parts) else None
 
 
 def _check_timeout(value: object) -> None:
-    if isinstance(value, int | float) and not isinstance(value, bool) and not value > 0:
-        raise ValueError(f"timeout must be a positive number of seconds, got {value!r}")
+    if isinstance(value, bool):
+        raise TypeError("timeout must be a number of seconds or an httpx.Timeout, not bool")
+    parts: list[object] = (
+        [value]
+        if isinstance(value, int | float)
+        else [getattr(value, name, None) for name in ("connect", "read", "write", "pool")]
+    )
+    for part in parts:
+        if isinstance(part, int | float) and not 0 < part <= MAX_TIMEOUT:
+            raise ValueError(
+                f"timeout must be a number of seconds from 0 to {MAX_TIMEOUT:g}, got {value!r}"
+            )
 
 
 def _pick(value: str | None, environ: Mapping[str, str], *names: str) -> str | None:

@@ -381,7 +381,16 @@ def _build_lines(
             target = f.model if f.kind == "model" else list[f.model]  # type: ignore[name-defined]
             namespace[f"nested{i}"] = conv.get_structure_hook(target)
             namespace[f"target{i}"] = target
-            lines.append(f"    o.{f.name} = None if v{i} is None else nested{i}(v{i}, target{i})")
+            # Each nested model gets its own payload dict, not a part of the parent's ``raw``.
+            own = (
+                f"dict(v{i})"
+                if f.kind == "model"
+                else f"[dict(x) if x.__class__ is dict else x for x in v{i}]"
+            )
+            lines.append(
+                f"    o.{f.name} = None if v{i} is None else nested{i}("
+                f"{own} if v{i}.__class__ is {'dict' if f.kind == 'model' else 'list'} else v{i}, target{i})"
+            )
         elif f.kind == "datetime" and strict:
             value = f"None if v{i} is None else parse_datetime(v{i}, cls, {f.name!r})"
             lines.append(f"    o.{f.name} = {value}")
@@ -527,10 +536,21 @@ converter = make_converter()
 
 def structure(data: Mapping[str, Any], cls: type[T]) -> T:
     """Build a model (or any type the converter knows) from a decoded JSON payload."""
-    return converter.structure(data, cls)
+    try:
+        return converter.structure(data, cls)
+    except RecursionError:
+        raise _too_deep(cls) from None
 
 
 def structure_many(items: Sequence[Mapping[str, Any]], cls: type[T]) -> list[T]:
     """Build one model per item of a JSON array (a list page's ``data``)."""
-    result: list[T] = converter.structure(items, list[cls])  # type: ignore[valid-type]
+    try:
+        result: list[T] = converter.structure(items, list[cls])  # type: ignore[valid-type]
+    except RecursionError:
+        raise _too_deep(cls) from None
     return result
+
+
+def _too_deep(cls: type) -> InvalidResponseError:
+    # Copying a deeply nested field (deepcopy) recurses; the answer is then no use to the caller.
+    return InvalidResponseError(f"a {cls.__name__} payload nests too deeply to read")

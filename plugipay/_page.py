@@ -114,20 +114,28 @@ class PageAccess(Generic[P, T]):
         first: PageResult[T] = self._first_page()
         if index < len(first.data):
             return first.data[index]
-        for position, item in enumerate(self._items(), start=0):
-            if position == index:
-                return item
+        items = self._items()
+        try:
+            for position, item in enumerate(items):
+                if position == index:
+                    return item
+        finally:
+            items.close()  # stop the walk: no page past the one holding ``index`` is fetched
         raise IndexError(f"paginator index {index} is past the end of the list")
 
     def __bool__(self) -> bool:
         """Whether the list has any item (not whether the first page has one)."""
         if self._first_page().data:
             return True
-        return next(iter(self._items()), None) is not None
+        items = self._items()
+        try:
+            return next(items, None) is not None
+        finally:
+            items.close()
 
-    def _items(self) -> Iterator[T]:
+    def _items(self) -> Generator[T, None, None]:
         iterate: Any = self  # the flavour's paginator, which iterates every item of every page
-        items: Iterator[T] = iter(iterate)
+        items: Generator[T, None, None] = iter(iterate)
         return items
 
     def get_next_page(self) -> P | None:

@@ -40,6 +40,10 @@ def new_idempotency_key() -> str:
     return f"idem_{uuid.uuid4()}"
 
 
+MAX_TARGET_LENGTH = 8192
+"""The longest path and query sent (servers and proxies commonly refuse longer request lines)."""
+
+
 def prepare(
     config: ClientConfig,
     method: str,
@@ -61,6 +65,11 @@ def prepare(
         encoded = encode_query(query)
         if encoded:
             target = f"{target}?{encoded}"
+    if len(target) > MAX_TARGET_LENGTH:
+        raise ValueError(
+            f"the request's path and query are {len(target)} characters once encoded; at most "
+            f"{MAX_TARGET_LENGTH} are sent"
+        )
     content = canonical_body(body)
     if idempotency_key is not None:
         check_idempotency_key(idempotency_key)

@@ -90,10 +90,10 @@ def check_header_value(name: str, value: str) -> str:
 
 def is_plain_http_host(hostname: str) -> bool:
     """Whether ``http://`` to this host keeps credentials off the network: loopback only
-    (``localhost``, ``127.0.0.0/8``, ``::1``), or the reserved ``.test`` domain (RFC 6761), which
-    never resolves on the internet and names in-process emulators (``http://plugipay.test``)."""
+    (``localhost``, ``127.0.0.0/8``, ``::1``). (A ``.test`` name is no guarantee: a hosts file or
+    a resolver can point it anywhere.)"""
     host = hostname.lower().rstrip(".")
-    if host == "localhost" or host.endswith(".test"):
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback

@@ -37,6 +37,8 @@ __all__ = [
 ]
 
 MAX_LIMIT = 100
+MAX_CURSOR_LENGTH = 2048
+"""The longest cursor sent or taken from a server (Plugipay's are about 100 characters)."""
 METADATA_MAX_ENTRIES = 50
 METADATA_MAX_KEY = 40
 METADATA_MAX_VALUE = 500
@@ -84,6 +86,8 @@ def check_cursor(value: object) -> None:
         raise TypeError(f"cursor must be a str, not {type(value).__name__}")
     if not value:
         raise ValueError("cursor must not be empty")
+    if len(value) > MAX_CURSOR_LENGTH:
+        raise ValueError(f"cursor must be at most {MAX_CURSOR_LENGTH} characters, got {len(value)}")
     check_header_value("cursor", value)
 
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 from plugipay import (
@@ -495,13 +496,20 @@ def test_wrong_types_and_ranges_are_refused_before_any_request(
 
 
 def test_wrong_client_options_are_refused() -> None:
-    base = "http://plugipay.test"
+    base = "https://plugipay.test"
     with pytest.raises(TypeError, match="key_id must be a str"):
         PlugipayClient(key_id=1, secret="s", base_url=base)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="the key secret must be a non-empty str"):
         PlugipayClient(key_id="k", secret=1, base_url=base)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match=r"^timeout must be a positive"):
+    with pytest.raises(ValueError, match=r"^timeout must be a number of seconds from 0 to 86400"):
         PlugipayClient(key_id="k", secret="s", base_url=base, timeout=-1)
+    for huge in (1e10, float("inf"), float("nan")):
+        with pytest.raises(ValueError, match=r"^timeout must be a number of seconds from 0"):
+            PlugipayClient(key_id="k", secret="s", base_url=base, timeout=huge)
+    with pytest.raises(ValueError, match=r"^timeout must be a number of seconds from 0"):
+        PlugipayClient(key_id="k", secret="s", base_url=base, timeout=httpx.Timeout(5, read=1e10))
+    with pytest.raises(ValueError, match=r"^total_timeout must be a number of seconds from 0"):
+        PlugipayClient(key_id="k", secret="s", base_url=base, total_timeout=float("inf"))
     with pytest.raises(TypeError, match=r"http_client must be an httpx\.Client"):
         PlugipayClient(key_id="k", secret="s", base_url=base, http_client=object())  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="base_url must be an http"):

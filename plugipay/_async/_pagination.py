@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from .._envelope import Envelope, page_info
 from .._exceptions import InvalidResponseError
 from .._page import AsyncPageAccess, PageResult
+from .._validation import MAX_CURSOR_LENGTH
 
 if TYPE_CHECKING:
     from ._client import AsyncPlugipayClient
@@ -82,6 +83,11 @@ class AsyncCursorPaginator(AsyncPageAccess["AsyncPage[T]", T], Generic[T]):
         info = page_info(envelope.meta)
         if info.has_more and info.next_cursor is None:
             raise InvalidResponseError("the server said there is more but gave no cursor")
+        if info.next_cursor is not None and len(info.next_cursor) > MAX_CURSOR_LENGTH:
+            raise InvalidResponseError(
+                f"the server's next cursor is {len(info.next_cursor)} characters long; "
+                f"at most {MAX_CURSOR_LENGTH} are taken"
+            )
         return AsyncPage(
             self._decode(items), cursor=info.next_cursor, has_more=info.has_more, paginator=self
         )

@@ -336,7 +336,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     stream.write(_plan(options))
     try:
         report = anyio.run(run_demo, options, stream)
-    except PlugipayError as exc:
+    except (PlugipayError, ValueError) as exc:
+        # An API error, or settings the client refused (a base URL, missing credentials).
         stream.write(f"demo stopped: {exc}\n")
         return 1
     stream.write("\n".join(report.lines) + "\n")

@@ -5,15 +5,26 @@ Not generated: a task group and a thread pool differ in structure, so codegen li
 
 An async function is refused with ``TypeError``: up front when it is an ``async def``, else when
 its first call returns an awaitable (a lambda around one). Type checkers see the first overload
-return ``NoReturn`` for a function typed to return an awaitable; an untyped lambda is only
-caught at run time.
+return ``NoReturn`` for a function typed to return an awaitable, marked deprecated so pyright (and
+mypy with ``enable_error_code = deprecated``) name the mistake; an untyped lambda is only caught
+at run time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import Any, NoReturn, TypeVar, overload
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, overload
+
+if TYPE_CHECKING:
+    # For type checkers only (typing_extensions is not a run-time dependency): pyright, and mypy
+    # with ``enable_error_code = deprecated``, report a call that picks the overload below.
+    from typing_extensions import deprecated
+else:
+
+    def deprecated(message: str) -> Any:
+        return lambda function: function
+
 
 from .._bulk_core import (
     DEFAULT_CONCURRENCY,
@@ -32,6 +43,7 @@ ResultT = TypeVar("ResultT")
 
 
 @overload
+@deprecated("bulk.run never awaits: pass an async function to bulk.arun")
 def run(
     fn: Callable[[ItemT], Awaitable[Any]],
     items: Iterable[ItemT],

@@ -289,27 +289,25 @@ class PlugipayClient:
         attempt = 0
         while True:
             attempt += 1
-            # Neither a wait at the 429 gate nor the attempt may outlast what the call has: the
-            # rest of its total_timeout if it has one, and never more than one attempt's timeout.
-            budget = _budget(per_attempt, call_ends, shared.now())
+            # A wait at the 429 gate may last as long as the call has (its total_timeout); the
+            # attempt after it, no longer than its timeout nor what is left of that total.
             reopens = shared.gate.reopens_at
             if reopens is not None:
-                wait = reopens - shared.now()
-                if budget is not None and wait >= budget:
-                    raise RateLimitError(
-                        f"{prepared.method} {log_path} not sent: the client is rate limited for "
-                        f"another {wait:.3f}s, more than this call has left ({budget:.3f}s)",
-                        status=429,
-                        code="rate_limited",
-                        retry_after=wait,
-                        idempotency_key=key,
+                left = None if call_ends is None else call_ends - shared.now()
+                if left is not None and reopens - shared.now() >= left:
+                    raise _gate_outlasts(
+                        prepared.method, log_path, reopens - shared.now(), left, key
                     )
-                waited = shared.gate.wait()
-                budget = _budget(per_attempt, call_ends, shared.now())
+                waited = shared.gate.wait(left)
+                still = shared.gate.reopens_at
+                if left is not None and still is not None:
+                    # Another call's 429 kept the gate closed past what this one has.
+                    raise _gate_outlasts(prepared.method, log_path, still - shared.now(), 0.0, key)
                 if waited and logger.isEnabledFor(_INFO):
                     logger.info(
                         "rate limited: waited %.3fs before %s %s", waited, prepared.method, log_path
                     )
+            budget = _budget(per_attempt, call_ends, shared.now())
             if budget is not None and budget <= 0:
                 raise PlugipayTimeoutError(
                     f"{prepared.method} {log_path} not sent: total_timeout "
@@ -434,6 +432,19 @@ def _read_body(response: httpx.Response, limit: int, deadline: Deadline) -> byte
             if deadline.expired():
                 raise TimeoutError
     return b"".join(chunks)
+
+
+def _gate_outlasts(
+    method: str, path: str, wait: float, left: float, key: str | None
+) -> RateLimitError:
+    return RateLimitError(
+        f"{method} {path} not sent: the client is rate limited for another {wait:.3f}s, more "
+        f"than this call has left ({left:.3f}s of its total_timeout)",
+        status=429,
+        code="rate_limited",
+        retry_after=wait,
+        idempotency_key=key,
+    )
 
 
 def _attempt_timeout(

@@ -38,7 +38,8 @@ if TYPE_CHECKING:
 
 __all__ = ["FakePlugipay", "RequestSnapshot"]
 
-DEFAULT_BASE_URL = "http://plugipay.test"
+DEFAULT_BASE_URL = "https://plugipay.test"
+"""In-process only: the transport answers, nothing is resolved or connected."""
 OWNER_EMAIL = "owner@example.com"
 
 

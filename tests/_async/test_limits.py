@@ -87,7 +87,10 @@ async def test_the_429_gate_never_waits_past_what_the_call_has_left(
     server: respx.MockRouter, fake_time: FakeTime
 ) -> None:
     route = server.post("/api/v1/customers").mock(
-        return_value=error(429, "RATE_LIMITED", **{"Retry-After": "1000000000"})
+        side_effect=[
+            error(429, "RATE_LIMITED", **{"Retry-After": "1000000000"}),
+            envelope({"id": "cus_1"}, 201),
+        ]
     )
     async with AsyncPlugipayClient(
         key_id=KEY_ID,
@@ -99,16 +102,51 @@ async def test_the_429_gate_never_waits_past_what_the_call_has_left(
     ) as plug:
         with pytest.raises(RateLimitError):
             await plug.customers.create(email="a@example.com")
-        quick = plug.with_options(timeout=1.0)
-        with pytest.raises(RateLimitError, match="more than this call has left") as info:
-            await quick.customers.create(email="b@example.com", idempotency_key="b-1")
+        bounded = plug.with_options(total_timeout=30.0)
+        with pytest.raises(RateLimitError, match=r"left \(30\.000s of its total_timeout\)") as info:
+            await bounded.customers.create(email="b@example.com", idempotency_key="b-1")
         assert info.value.retry_after == 60.0  # the cap on Retry-After
         assert info.value.idempotency_key == "b-1"
-        bounded = plug.with_options(total_timeout=30.0)
-        with pytest.raises(RateLimitError, match=r"left \(30\.000s\)"):
-            await bounded.customers.create(email="c@example.com")
-    assert route.call_count == 1, "neither later call was sent"
-    assert fake_time.sleeps == [], "nor did either wait at the gate"
+        assert route.call_count == 1, "not sent"
+        assert fake_time.sleeps == [], "nor waited at the gate"
+        # Without a total_timeout the call waits the gate out (a per-attempt timeout covers the
+        # attempt, from first byte to last, not the wait before it), then is sent.
+        quick = plug.with_options(timeout=1.0)
+        assert (await quick.customers.create(email="c@example.com")).id == "cus_1"
+    assert fake_time.sleeps == [60.0]
+    assert route.call_count == 2
+
+
+async def test_a_gate_kept_closed_by_other_calls_stops_waiting_at_the_total(
+    server: respx.MockRouter,
+) -> None:
+    route = server.get("/api/v1/customers/cus_1").mock(
+        side_effect=[error(429, "RATE_LIMITED", **{"Retry-After": "3"})]
+    )
+    clock = FakeTime()
+    plug: AsyncPlugipayClient
+
+    async def sleep(seconds: float) -> None:
+        # Meanwhile, another call of the client meets a 429 that closes the gate for 50 s more.
+        await clock.sleep(seconds)
+        if len(clock.sleeps) == 1:
+            plug._shared.gate.close_for(50.0)
+
+    async with AsyncPlugipayClient(
+        key_id=KEY_ID,
+        secret=SECRET,
+        base_url=BASE_URL,
+        max_retries=0,
+        _clock=clock.time,
+        _sleep=sleep,
+    ) as plug:
+        with pytest.raises(RateLimitError):
+            await plug.customers.get("cus_1")
+        with pytest.raises(RateLimitError, match="more than this call has left") as info:
+            await plug.with_options(total_timeout=5.0).customers.get("cus_1")
+    assert sum(clock.sleeps) == pytest.approx(5.0), "it waited only what the call had"
+    assert info.value.retry_after == pytest.approx(48.0)
+    assert route.call_count == 1
 
 
 async def test_the_gate_is_waited_out_when_the_call_has_time(
@@ -177,3 +215,36 @@ async def test_the_cap_is_an_option_and_an_answer_at_it_is_read(server: respx.Mo
         assert (await plug.customers.get("cus_1")).id == "cus_1"
         with pytest.raises(InvalidResponseError, match=f"max_response_bytes \\({size - 1} bytes"):
             await plug.with_options(max_response_bytes=size - 1).customers.get("cus_1")
+
+
+async def test_a_deeply_nested_answer_is_an_invalid_response_not_a_recursion_error(
+    server: respx.MockRouter, plug: AsyncPlugipayClient
+) -> None:
+    token: object = {}
+    for _ in range(600):
+        token = {"k": token}
+    server.get("/api/v1/customers/cus_1").mock(
+        return_value=envelope({"id": "cus_1", "defaultPaymentToken": token})
+    )
+    with pytest.raises(InvalidResponseError, match="nests too deeply"):
+        await plug.customers.get("cus_1", expand=["defaultPaymentToken"])
+
+
+async def test_over_long_requests_and_cursors_are_refused(
+    server: respx.MockRouter, plug: AsyncPlugipayClient
+) -> None:
+    with pytest.raises(ValueError, match="at most 8192 are sent"):
+        await plug.request("GET", "/api/v1/customers/" + "a" * 70_000)
+    with pytest.raises(ValueError, match="at most 8192 are sent"):
+        await plug.request("GET", "/api/v1/customers", query={"email": "a" * 70_000})
+    with pytest.raises(ValueError, match="cursor must be at most 2048 characters"):
+        plug.customers.list(cursor="c" * 70_000)
+    assert server.calls.call_count == 0
+    page = {
+        "data": [],
+        "error": None,
+        "meta": {"page": {"hasMore": True, "nextCursor": "c" * 3000}},
+    }
+    server.get("/api/v1/customers").mock(return_value=httpx.Response(200, json=page))
+    with pytest.raises(InvalidResponseError, match="next cursor is 3000 characters long"):
+        [c async for c in plug.customers.list(limit=1)]

@@ -280,3 +280,34 @@ def test_sleep_pair_matches() -> None:
     assert not inspect.iscoroutinefunction(_concurrency.sleep)
     assert list(inspect.signature(_concurrency.asleep).parameters) == ["seconds"]
     assert list(inspect.signature(_concurrency.sleep).parameters) == ["seconds"]
+
+
+def test_the_watchdog_survives_a_failing_callback_and_runs_the_next() -> None:
+    import threading
+
+    from plugipay._concurrency import _Watchdog
+
+    watchdog = _Watchdog()
+    ran = threading.Event()
+
+    def fail() -> None:
+        raise RuntimeError("an abort that fails")
+
+    past = time.monotonic() - 1.0  # already due: no waiting on the clock
+    watchdog.schedule(past, fail)
+    watchdog.schedule(past, ran.set)
+    assert ran.wait(timeout=10), "the watchdog thread died with the first callback"
+
+
+def test_a_cancelled_watchdog_entry_never_runs() -> None:
+    import threading
+
+    from plugipay._concurrency import _Watchdog
+
+    watchdog = _Watchdog()
+    cancelled, after = threading.Event(), threading.Event()
+    entry = watchdog.schedule(time.monotonic() - 1.0, cancelled.set)
+    watchdog.cancel(entry)
+    watchdog.schedule(time.monotonic() - 0.5, after.set)
+    assert after.wait(timeout=10)
+    assert not cancelled.is_set()

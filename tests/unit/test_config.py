@@ -275,6 +275,9 @@ def test_replace_validates(changes: dict[str, object], option: str) -> None:
         "http://127.0.0.1.nip.io",
         "http://plugipay.test.example.com",
         "http://testing",
+        # A .test name is reserved, but a hosts file or a resolver can still point it anywhere.
+        "http://plugipay.test",
+        "http://api.plugipay.test/prefix",
     ],
 )
 def test_plain_http_to_another_machine_is_refused(base_url: str) -> None:
@@ -298,12 +301,11 @@ def test_plain_http_from_the_environment_is_refused_too() -> None:
         "http://127.0.0.1",
         "http://127.5.6.7:9",
         "http://[::1]:8787",
-        "http://plugipay.test",
-        "http://api.plugipay.test/prefix",
+        "https://plugipay.test",
         "https://203.0.113.5",
     ],
 )
-def test_plain_http_to_loopback_or_test_hosts_is_allowed(base_url: str) -> None:
+def test_plain_http_to_loopback_or_https_anywhere_is_allowed(base_url: str) -> None:
     config = resolve_config(api_key="pk_live_abc", base_url=base_url, environ={})
     assert config.base_url == base_url
 
@@ -330,3 +332,16 @@ def test_on_behalf_of_that_is_no_account_reference_is_refused(value: str) -> Non
 def test_account_references_are_taken_for_on_behalf_of(value: str) -> None:
     config = resolve_config(key_id=KEY_ID, secret=SECRET, on_behalf_of=value, environ={})
     assert config.on_behalf_of == value
+
+
+def test_an_attempt_is_bounded_by_a_number_or_by_the_largest_part_of_a_timeout() -> None:
+    import httpx
+
+    from plugipay._config import attempt_seconds
+
+    assert attempt_seconds(2.5) == 2.5
+    assert attempt_seconds(httpx.Timeout(5.0, connect=2.0)) == 5.0
+    assert attempt_seconds(httpx.Timeout(5.0, read=12.0)) == 12.0
+    # A phase without a limit leaves the attempt without one.
+    assert attempt_seconds(httpx.Timeout(5.0, read=None)) is None
+    assert attempt_seconds(httpx.Timeout(None)) is None

@@ -718,3 +718,11 @@ def test_a_models_dict_fields_are_not_shared_with_its_raw_payload() -> None:
     assert customer.raw["defaultPaymentToken"] == {"id": "pt_1"}
     customer.raw["metadata"]["other"] = "x"
     assert customer.metadata == {"k": "changed"}
+
+
+def test_nested_models_have_their_own_raw_not_a_part_of_the_parents() -> None:
+    order = structure(_ORDER, _Order)
+    assert order.first is not None and order.lines is not None
+    assert order.first.raw == _ORDER["first"]
+    assert order.first.raw is not order.raw["first"]
+    assert order.lines[0].raw is not order.raw["lines"][0]
