@@ -73,6 +73,8 @@ def test_check_payment_token_takes_pt_ids_and_refuses_others() -> None:
     checks.check_payment_token(None)
     with pytest.raises(ValueError, match="must start with 'pt_'"):
         checks.check_payment_token("tok_1")
+    with pytest.raises(TypeError, match="default_payment_token_id must be a str"):
+        checks.check_payment_token(1)
 
 
 # -- currency, slug, choice ------------------------------------------------------------------------
@@ -169,8 +171,8 @@ def test_any_printable_idempotency_key_up_to_255_is_taken(key: str) -> None:
         ("", "must not be empty"),
         ("x" * 256, "at most 255 characters, got 256"),
         ("a b", "printable ASCII without spaces"),
-        ("a\x7f", "control characters"),
-        ("é", "must be ASCII"),
+        ("a\x7f", "idempotency_key must not contain CR, LF or other control characters"),
+        ("é", "idempotency_key must be ASCII"),
     ],
 )
 def test_idempotency_keys_just_outside_are_refused(key: str, message: str) -> None:

@@ -567,3 +567,10 @@ def test_a_webhook_at_the_depth_limit_is_read_and_one_deeper_refused() -> None:
     deep = f'{{"id":"evt_d","type":"x.y","data":{{"object":{{"a":{nested(MAX_DEPTH - 2)}}}}}}}'.encode()
     with pytest.raises(InvalidResponseError, match="deeper than 64"):
         verify(deep, sign(deep, SECRET, timestamp=T), SECRET, now=T)
+
+
+def test_a_v1_that_cannot_be_encoded_never_matches() -> None:
+    header = f"t={T},v1=\ud800{'a' * 63}"
+    assert _code(raw_body=_EVENT, signature_header_or_headers=header, secret=SECRET, now=T) == (
+        "signature_invalid"
+    )
