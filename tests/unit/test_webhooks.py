@@ -527,7 +527,8 @@ def test_headers_in_every_spelling_are_found(headers: Any) -> None:
 def test_a_header_split_over_two_fields_is_joined() -> None:
     header = sign(_EVENT, SECRET, timestamp=T)
     t_part, v1_part = header.split(",")
-    headers = httpx.Headers([("X-Plugipay-Signature", t_part), ("x-plugipay-signature", v1_part)])
+    # Two fields of one name in different case (httpx.Headers would join them itself).
+    headers = {"X-Plugipay-Signature": t_part, "x-plugipay-signature": v1_part}
     assert verify(_EVENT, headers, SECRET, now=T).id == "evt_0"
 
 
