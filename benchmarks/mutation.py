@@ -144,11 +144,6 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         'snippet = body[: _SNIPPET * 4].decode("utf-8", "replace")[:_SNIPPET]',
         "4 -> 5",
     ): ("200 characters never take more than 800 bytes of UTF-8"),
-    (
-        "_envelope",
-        "code=wire_code.lower() if isinstance(wire_code, str) and wire_code else None,",
-        "and -> or",
-    ): "only differs for a non-str code, which then fails .lower(): killed; for '' both give the default",
     ("webhooks", "deepest = 0", "0 -> 1"): (
         "only a body with no object or array starts at 1, and 1 is within the limit either way"
     ),

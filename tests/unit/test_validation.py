@@ -73,7 +73,7 @@ def test_check_payment_token_takes_pt_ids_and_refuses_others() -> None:
     checks.check_payment_token(None)
     with pytest.raises(ValueError, match="must start with 'pt_'"):
         checks.check_payment_token("tok_1")
-    with pytest.raises(TypeError, match="^default_payment_token_id must be a str"):
+    with pytest.raises(TypeError, match=r"^default_payment_token_id must be a str"):
         checks.check_payment_token(1)
 
 
@@ -149,7 +149,7 @@ def test_check_cursor() -> None:
     checks.check_cursor(None)
     with pytest.raises(ValueError, match="cursor must not be empty"):
         checks.check_cursor("")
-    with pytest.raises(ValueError, match="^cursor must not contain"):
+    with pytest.raises(ValueError, match=r"^cursor must not contain"):
         checks.check_cursor("a\nb")
     with pytest.raises(TypeError, match="cursor must be a str"):
         checks.check_cursor(1)
