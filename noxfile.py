@@ -39,6 +39,14 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session
+def mutation(session: nox.Session) -> None:
+    """Mutation testing of the sans-IO core (not part of the check; see TESTING.md): one-token
+    mutants of each core module against its fast tests. Extra args go to benchmarks/mutation.py."""
+    session.install("-e", ".[tests]")
+    session.run("python", "benchmarks/mutation.py", *session.posargs)
+
+
+@nox.session
 def bench(session: nox.Session) -> None:
     """Benchmarks against the field (not part of the check): prints a table, writes RESULTS.md."""
     session.install("-e", ".[tests]")

@@ -126,3 +126,56 @@ def test_page_info_from_a_decoded_envelope() -> None:
     }
     envelope = decode_envelope(200, _body([{"id": "a"}, {"id": "b"}], meta))
     assert page_info(envelope.meta) == PageInfo("cur_2", True)
+
+
+# -- the accepting side at its edges (the Hardening issue, item 12) -------------------------------
+
+
+def test_a_204_is_empty_whatever_its_body_and_its_neighbours_are_decoded() -> None:
+    assert decode_envelope(204, b"not json") == Envelope(None, {})
+    body = _body({"id": "cus_1"}, {"requestId": "req_1"})
+    for status in (200, 203, 205):
+        assert decode_envelope(status, body) == Envelope({"id": "cus_1"}, {"requestId": "req_1"})
+
+
+def test_a_success_status_carrying_an_error_keeps_what_the_server_said() -> None:
+    body = json.dumps(
+        {
+            "data": None,
+            "error": {"code": "NOT_FOUND", "message": "No such customer", "details": {"id": 1}},
+            "meta": {"requestId": "req_body"},
+        }
+    ).encode()
+    with pytest.raises(InvalidResponseError) as info:
+        decode_envelope(200, body, request_id="req_header")
+    err = info.value
+    assert (err.status, err.code, err.request_id, err.details) == (
+        200,
+        "not_found",
+        "req_body",
+        {"id": 1},
+    )
+    assert err.message == "HTTP 200 carrying an error: No such customer"
+
+
+@pytest.mark.parametrize("code", [5, "", None])
+def test_a_success_carrying_an_error_with_an_odd_code_is_invalid_response(code: Any) -> None:
+    body = json.dumps({"error": {"code": code, "message": 3}, "meta": [1]}).encode()
+    with pytest.raises(InvalidResponseError) as info:
+        decode_envelope(200, body, request_id="req_header")
+    assert (info.value.code, info.value.request_id) == ("invalid_response", "req_header")
+    assert info.value.message == "HTTP 200 carrying an error: ?"
+
+
+def test_the_snippet_of_a_non_json_body_holds_200_four_byte_characters() -> None:
+    body = ("😀" * 300).encode()
+    with pytest.raises(InvalidResponseError) as info:
+        decode_envelope(200, body)
+    assert info.value.message == f"HTTP 200 with a body that isn't JSON: {'😀' * 200!r}"
+
+
+def test_the_error_snippet_holds_200_four_byte_characters() -> None:
+    from plugipay._exceptions import error_from_response
+
+    err = error_from_response(502, ("😀" * 300).encode(), {})
+    assert err.message == f"HTTP 502 with a body that isn't the Plugipay envelope: {'😀' * 200!r}"

@@ -332,3 +332,160 @@ def test_a_json_body_without_error_still_gives_its_request_id() -> None:
     err = error_from_response(502, body, {"X-Request-Id": "req_header"})
     assert isinstance(err, InvalidResponseError)
     assert err.request_id == "req_meta"
+
+
+# -- defaults and edges on the accepting side (the Hardening issue, item 12) ----------------------
+
+DEFAULT_CODES = [
+    (400, BadRequestError, "validation_error"),
+    (401, AuthenticationError, "auth_required"),
+    (403, PermissionDeniedError, "insufficient_scope"),
+    (404, NotFoundError, "not_found"),
+    (409, ConflictError, "conflict"),
+    (410, GoneError, "gone"),
+    (422, UnprocessableEntityError, "unprocessable_entity"),
+    (429, RateLimitError, "rate_limited"),
+    (500, InternalServerError, "internal_error"),
+    (503, InternalServerError, "internal_error"),
+    (599, InternalServerError, "internal_error"),
+]
+
+
+@pytest.mark.parametrize(
+    ("status", "cls", "code"), DEFAULT_CODES, ids=[str(s) for s, _, _ in DEFAULT_CODES]
+)
+@pytest.mark.parametrize("wire_code", [None, ""])
+def test_an_answer_without_a_code_gets_its_class_default(
+    status: int, cls: type[PlugipayError], code: str, wire_code: str | None
+) -> None:
+    body = _envelope(None, "no code") if wire_code is None else _envelope(wire_code, "no code")
+    err = error_from_response(status, body, {})
+    assert type(err) is cls
+    assert (err.status, err.code, err.message, err.request_id) == (
+        status,
+        code,
+        "no code",
+        REQUEST_ID,
+    )
+
+
+@pytest.mark.parametrize(
+    ("cls", "code"),
+    [
+        (PlugipayError, "error"),
+        (PlugipayNetworkError, "network_error"),
+        (PlugipayTimeoutError, "timeout"),
+        (InvalidResponseError, "invalid_response"),
+        (PlugipaySignatureError, "signature_invalid"),
+    ],
+)
+def test_errors_made_without_a_code_or_status_take_their_defaults(
+    cls: type[PlugipayError], code: str
+) -> None:
+    err = cls("m")
+    assert (err.code, err.status, err.request_id, err.details, err.doc_url) == (
+        code,
+        0,
+        None,
+        None,
+        None,
+    )
+    assert str(err) == f"{code}: m (status=0)"
+    assert repr(err) == f"{cls.__name__}(code={code!r}, status=0, message='m', request_id=None)"
+
+
+def test_client_closed_default_code() -> None:
+    from plugipay._exceptions import ClientClosedError
+
+    assert ClientClosedError("closed").code == "client_closed"
+
+
+@pytest.mark.parametrize(
+    ("status", "cls"),
+    [
+        (399, InvalidResponseError),
+        (400, BadRequestError),
+        (402, PlugipayError),
+        (405, PlugipayError),
+        (408, PlugipayError),
+        (411, PlugipayError),
+        (421, PlugipayError),
+        (423, PlugipayError),
+        (428, PlugipayError),
+        (430, PlugipayError),
+        (499, PlugipayError),
+        (500, InternalServerError),
+        (501, InternalServerError),
+    ],
+)
+def test_status_edges_map_to_their_class(status: int, cls: type[PlugipayError]) -> None:
+    err = error_from_response(status, _envelope("SOME_CODE", "m"), {})
+    assert type(err) is cls
+    assert err.status == status
+    if cls is not InvalidResponseError:
+        assert err.code == "some_code"
+
+
+@pytest.mark.parametrize("status", [300, 301, 308, 399])
+def test_every_3xx_is_a_redirect_error_never_followed(status: int) -> None:
+    headers = {"Location": "https://elsewhere.example/" + "x" * 300, "X-Request-Id": "req_r"}
+    err = error_from_response(status, _envelope("IGNORED"), headers)
+    assert type(err) is InvalidResponseError
+    assert (err.code, err.status, err.request_id) == ("redirect", status, "req_r")
+    assert err.details == {"location": headers["Location"][:200]}
+    lower = error_from_response(status, b"", {"location": "/x"})
+    assert lower.details == {"location": "/x"}
+    assert error_from_response(status, b"", {}).details == {"location": ""}
+
+
+@pytest.mark.parametrize("status", [299, 400])
+def test_the_statuses_beside_3xx_are_not_redirects(status: int) -> None:
+    err = error_from_response(status, _envelope("X"), {"Location": "/x"})
+    assert err.code != "redirect"
+
+
+def test_lower_case_headers_are_read() -> None:
+    err = error_from_response(500, b"", {"x-request-id": "req_lower"})
+    assert err.request_id == "req_lower"
+
+
+def test_doc_url_and_details_are_kept_when_given() -> None:
+    err = error_from_response(
+        400, _envelope("VALIDATION_ERROR", "m", details={"f": 1}, docUrl="https://d.example"), {}
+    )
+    assert (err.details, err.doc_url) == ({"f": 1}, "https://d.example")
+    odd = error_from_response(400, _envelope("VALIDATION_ERROR", "m", docUrl=5), {})
+    assert odd.doc_url is None
+
+
+def test_an_empty_message_names_the_status() -> None:
+    err = error_from_response(404, _envelope("NOT_FOUND", ""), {})
+    assert err.message == "HTTP 404"
+    odd = error_from_response(404, b'{"error":{"code":"NOT_FOUND","message":3}}', {})
+    assert odd.message == "HTTP 404"
+
+
+def test_a_non_string_code_is_the_class_default() -> None:
+    body = b'{"error":{"code":7,"message":"m"}}'
+    assert error_from_response(404, body, {}).code == "not_found"
+    assert error_from_response(418, body, {}).code == "http_418"
+
+
+def test_the_snippet_reads_at_most_800_bytes_of_multibyte_text() -> None:
+    body = ("é" * 1000).encode()
+    err = error_from_response(502, body, {})
+    assert err.message == f"HTTP 502 with a body that isn't the Plugipay envelope: {'é' * 200!r}"
+
+
+def test_a_non_string_request_id_in_meta_falls_back_to_the_header() -> None:
+    body = b'{"error":{"code":"X"},"meta":{"requestId":5}}'
+    assert error_from_response(400, body, {"X-Request-Id": "req_h"}).request_id == "req_h"
+
+
+def test_rate_limit_retry_after_at_the_cap() -> None:
+    err = error_from_response(429, _envelope("RATE_LIMITED"), {"Retry-After": "60"})
+    assert isinstance(err, RateLimitError)
+    assert err.retry_after == 60.0
+    err = error_from_response(429, _envelope("RATE_LIMITED"), {"Retry-After": "0"})
+    assert isinstance(err, RateLimitError)
+    assert err.retry_after == 0.0

@@ -98,3 +98,23 @@ def test_answers_nested_too_deeply_are_invalid_responses_with_their_status() -> 
     assert (err.value.status, err.value.request_id) == (200, "req_1")
     error = error_from_response(500, deep, {"x-request-id": "req_2"})
     assert (error.status, error.request_id) == (500, "req_2")
+
+
+@pytest.mark.parametrize("kind", ["objects", "arrays"])
+def test_exactly_max_depth_of_one_kind_is_sent_and_one_more_refused(kind: str) -> None:
+    def nest(levels: int) -> Any:
+        value: Any = 1
+        for _ in range(levels):
+            value = {"k": value} if kind == "objects" else [value]
+        return value
+
+    assert canonical_json(nest(MAX_DEPTH)).count("{" if kind == "objects" else "[") == MAX_DEPTH
+    with pytest.raises(ValueError, match=f"deeper than {MAX_DEPTH} levels"):
+        canonical_json(nest(MAX_DEPTH + 1))
+
+
+def test_a_signed_webhook_whose_deep_branch_comes_before_a_scalar_is_still_measured() -> None:
+    deep = json.dumps({"id": "evt_1", "data": {"object": _nested(MAX_DEPTH)}, "z": 1}).encode()
+    body, header = _signed(deep)
+    with pytest.raises(InvalidResponseError, match=f"deeper than {MAX_DEPTH} levels"):
+        verify(body, header, SECRET, now=1_000)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 from email.utils import format_datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plugipay._retry import (
     BASE_DELAY,
@@ -208,3 +211,103 @@ def test_transport_errors_map_in_one_place() -> None:
     assert type(failed) is PlugipayNetworkError
     assert failed.code == "network_error"
     assert "GET /api/v1/x failed: ConnectError: refused" in str(failed)
+
+
+# -- the accepting side and one step past it (the Hardening issue, item 12) -----------------------
+
+_WIDE = settings(max_examples=300, deadline=None, database=None, derandomize=True)
+
+
+@pytest.mark.parametrize("value", [".", "..", "1..2", "1.2.3", ". 5", "+1", "1e3", "0x10", "١"])
+def test_retry_after_that_only_looks_numeric_is_ignored_not_raised(value: str) -> None:
+    assert parse_retry_after(value, None) is None
+    assert parse_retry_after(value, NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("1.", 1.0), (".5", 0.5), ("007", 7.0), ("60.0", 60.0)]
+)
+def test_retry_after_decimals_in_every_spelling_are_read(value: str, expected: float) -> None:
+    assert parse_retry_after(value, None) == expected
+    assert parse_retry_after(value, NOW) == expected
+
+
+@given(st.decimals(min_value=0, max_value=10**6, allow_nan=False, allow_infinity=False, places=3))
+@_WIDE
+def test_any_plain_decimal_retry_after_is_its_value_capped_at_60(value: Decimal) -> None:
+    text = str(abs(value))  # never "-0.000"
+    assert parse_retry_after(text, None) == min(float(text), MAX_RETRY_AFTER)
+
+
+@given(st.text(max_size=40))
+@_WIDE
+def test_any_retry_after_text_is_a_bounded_wait_or_none_never_an_error(text: str) -> None:
+    for now in (None, NOW):
+        seconds = parse_retry_after(text, now)
+        assert seconds is None or 0.0 <= seconds <= MAX_RETRY_AFTER
+
+
+def test_an_http_date_needs_a_clock_and_a_zone() -> None:
+    assert parse_retry_after("Tue, 12 May 2026 10:42:30 GMT", None) is None
+    assert parse_retry_after("Tue, 12 May 2026 10:42:30 -0000", NOW) is None
+    assert parse_retry_after("Tue, 12 May 2026 10:42:30 +0000", NOW) == 30.0
+
+
+def test_retry_after_exactly_at_the_cap_and_just_past_it() -> None:
+    assert parse_retry_after("60", None) == 60.0
+    assert parse_retry_after("60.001", None) == 60.0
+    assert parse_retry_after("59.999", None) == 59.999
+    assert parse_retry_after(_http_date(60), NOW) == 60.0
+    assert parse_retry_after(_http_date(59), NOW) == 59.0
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "expected"),
+    [
+        (407, None, False),
+        (408, None, True),
+        (409, "idempotency_key_in_use", True),
+        (409, "idempotency_key_reused", False),
+        (410, None, False),
+        (428, None, False),
+        (429, None, True),
+        (430, None, False),
+        (499, None, False),
+        (500, None, True),
+        (501, None, False),
+        (504, None, True),
+        (505, None, False),
+    ],
+)
+def test_is_retryable_at_each_edge(status: int, code: str | None, expected: bool) -> None:
+    assert is_retryable(status, code) is expected
+
+
+def test_next_delay_at_the_last_retry_and_one_past_it() -> None:
+    rng = random.Random(7)
+    assert next_delay(3, 3, 503, None, 1.5, rng) == 1.5
+    assert next_delay(4, 3, 503, None, 1.5, rng) is None
+    assert next_delay(1, 0, 503, None, 1.5, rng) is None
+    assert next_delay(1, 1, 0, None, None, random.Random(1)) == backoff_delay(0, random.Random(1))
+    assert next_delay(2, 5, 500, None, None, random.Random(1)) == backoff_delay(1, random.Random(1))
+
+
+class _Top(random.Random):
+    """An rng whose uniform() returns its upper bound, to read the ceiling back."""
+
+    def uniform(self, a: float, b: float) -> float:
+        return b
+
+
+@pytest.mark.parametrize(
+    ("retry", "ceiling"), [(0, 0.5), (1, 1.0), (2, 2.0), (3, 4.0), (4, 8.0), (5, 8.0), (40, 8.0)]
+)
+def test_backoff_ceiling_exactly(retry: int, ceiling: float) -> None:
+    assert backoff_delay(retry, _Top()) == ceiling
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"), [(428, None), (429, 2.0), (502, None), (503, 2.0), (504, None)]
+)
+def test_server_retry_after_neighbours(status: int, expected: float | None) -> None:
+    assert server_retry_after(status, "2", None) == expected

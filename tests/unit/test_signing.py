@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from pathlib import Path
 from typing import Any
@@ -248,3 +249,35 @@ def test_signatures_equal() -> None:
     assert not signatures_equal(a, a + "0")
     assert not signatures_equal(a, "é" * 64)
     assert signatures_equal("", "")
+
+
+# -- the accepting side at its edges (the Hardening issue, item 12) -------------------------------
+
+
+@pytest.mark.parametrize("secret", ["", 1, None, b"secret"])
+def test_signing_key_refuses_empty_and_non_str_secrets(secret: object) -> None:
+    from plugipay._signing import SigningKey
+
+    with pytest.raises(ValueError, match="the key secret must be a non-empty str"):
+        SigningKey(secret)  # type: ignore[arg-type]
+
+
+def test_signing_key_takes_a_one_character_secret_and_hides_it() -> None:
+    from plugipay._signing import SigningKey
+
+    key = SigningKey("s")
+    assert repr(key) == str(key) == "SigningKey(<hidden>)"
+    assert key.hexdigest("m") == hmac.new(b"s", b"m", hashlib.sha256).hexdigest()
+    assert sign_request(key, "get", "/x", 0, b"") == sign_request("s", "GET", "/x", "0", b"")
+
+
+def test_signatures_equal_with_non_ascii_input_is_false_not_an_error() -> None:
+    assert signatures_equal("abc", "abc")
+    assert not signatures_equal("abc", "ábc")
+    assert not signatures_equal("ábc", "abc")
+    assert not signatures_equal("abc", "abd")
+
+
+def test_string_to_sign_at_timestamp_zero_and_empty_idempotency_key() -> None:
+    assert string_to_sign("get", "/x", 0, b"") == f"GET\n/x\n0\n{EMPTY_SHA256}"
+    assert string_to_sign("POST", "/x", 0, b"", "") == f"POST\n/x\n0\n{EMPTY_SHA256}\n"

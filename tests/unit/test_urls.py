@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plugipay._urls import check_header_value, encode_query, format_datetime, quote_segment
 
@@ -209,3 +211,141 @@ def test_check_path_keeps_good_paths_as_written(path: str) -> None:
     from plugipay._urls import check_path
 
     assert check_path(path) == path
+
+
+# -- the accepting side (the Hardening issue, item 12) ---------------------------------------------
+
+_WIDE = settings(max_examples=300, deadline=None, database=None, derandomize=True)
+_ID_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40)
+
+
+@given(st.lists(_ID_TEXT.filter(lambda s: s not in (".", "..")), min_size=1, max_size=4))
+@_WIDE
+def test_check_path_keeps_any_path_built_from_quoted_segments(ids: list[str]) -> None:
+    from plugipay._urls import check_path
+
+    path = "/api/v1/" + "/".join(quote_segment(i) for i in ids)
+    assert check_path(path) == path
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/x/%7e",
+        "/x/%7E",
+        "/x/a%2fb%3a",
+        "/x/%c3%ab",
+        "/x/%C3%AB",
+        "/x/%2e%2e%2e",
+        "/x/~!$&'()*+,;=:@",
+        "/x",
+        "/x/.a",
+        "/x/a..",
+    ],
+)
+def test_check_path_keeps_escapes_in_either_case_and_every_literal_path_character(
+    path: str,
+) -> None:
+    from plugipay._urls import check_path
+
+    assert check_path(path) == path
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/", "empty segments"),
+        ("/x//y", "empty segments"),
+        ("/x/", "empty segments"),
+        ("x/y", "start with '/'"),
+        ("", "start with '/'"),
+        ("/x/%2", "percent-encoded"),
+        ("/x/%zz", "percent-encoded"),
+        ("/x/%%41", "percent-encoded"),
+        ("/x/a b", "percent-encoded"),
+        ("/x/a?b", "percent-encoded"),
+        ("/x/é", "percent-encoded"),
+        ("/x/..", r"'\.' or '\.\.' segments"),
+        ("/x/%2E", r"'\.' or '\.\.' segments"),
+        ("/x/.%2E", r"'\.' or '\.\.' segments"),
+    ],
+)
+def test_check_path_refuses_one_character_off(path: str, message: str) -> None:
+    from plugipay._urls import check_path
+
+    with pytest.raises(ValueError, match=f"path must.*{message}"):
+        check_path(path)
+    with pytest.raises(TypeError, match="path must be a str"):
+        check_path(b"/x")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("path", ["/./customers", "/../customers", "/%2e/customers", "/%2E%2E"])
+def test_a_request_path_starting_with_a_dot_segment_is_refused(path: str) -> None:
+    from plugipay._config import resolve_config
+    from plugipay._request import prepare
+
+    config = resolve_config(key_id="k", secret="s", environ={})
+    with pytest.raises(ValueError, match=r"'\.' or '\.\.' segments"):
+        prepare(config, "GET", path)
+
+
+@given(st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=60))
+@_WIDE
+def test_check_header_value_keeps_any_printable_ascii(value: str) -> None:
+    assert check_header_value("x", value) == value
+
+
+@given(
+    st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=10),
+    st.sampled_from([chr(c) for c in [*range(0x20), 0x7F]] + ["é", "\u2028", "😀"]),
+)
+@_WIDE
+def test_check_header_value_refuses_any_control_or_non_ascii_character(
+    value: str, bad: str
+) -> None:
+    with pytest.raises(ValueError, match="x must"):
+        check_header_value("x", value + bad)
+
+
+def test_quote_segment_keeps_the_unreserved_set_and_refuses_one_past_each_edge() -> None:
+    assert quote_segment("~") == "~"
+    assert quote_segment("x", "member_id") == "x"
+    assert quote_segment(" ") == "%20"
+    assert quote_segment("\x80") == "%C2%80"
+    with pytest.raises(ValueError, match="member_id must not contain control characters"):
+        quote_segment("\x1f", "member_id")
+    with pytest.raises(ValueError, match="member_id must be a non-empty id"):
+        quote_segment("..", "member_id")
+
+
+@pytest.mark.parametrize(
+    ("host", "plain"),
+    [
+        ("localhost", True),
+        ("LOCALHOST.", True),
+        ("127.0.0.1", True),
+        ("127.255.255.254", True),
+        ("::1", True),
+        ("plugipay.test", True),
+        ("a.b.test.", True),
+        ("test", False),
+        ("localhost.example", False),
+        ("128.0.0.1", False),
+        ("10.0.0.1", False),
+        ("api.plugipay.com", False),
+        ("mytest", False),
+    ],
+)
+def test_is_plain_http_host(host: str, plain: bool) -> None:
+    from plugipay._urls import is_plain_http_host
+
+    assert is_plain_http_host(host) is plain
+
+
+def test_format_datetime_takes_naive_as_utc_and_converts_offsets() -> None:
+    naive = dt.datetime(2026, 5, 12, 10, 42, 0, 123456)
+    assert format_datetime(naive) == "2026-05-12T10:42:00.123Z"
+    plus7 = dt.timezone(dt.timedelta(hours=7))
+    assert format_datetime(dt.datetime(2026, 5, 12, 17, 42, tzinfo=plus7)) == (
+        "2026-05-12T10:42:00.000Z"
+    )

@@ -459,3 +459,119 @@ def test_sign_refuses_bad_secrets(secret: Any) -> None:
 def test_public_surface() -> None:
     assert webhooks.__all__ == ["SIGNATURE_HEADER", "sign", "verify"]
     assert SIGNATURE_HEADER == "X-Plugipay-Signature"
+
+
+# -- the accepting side at its edges (the Hardening issue, item 12) -------------------------------
+
+_EVENT = b'{"id":"evt_0","type":"customer.created","data":{"object":{"id":"cus_1"}}}'
+
+
+@pytest.mark.parametrize("timestamp", [0, 1, 9, 10**14, 10**15 - 1])
+def test_sign_and_verify_take_every_timestamp_from_zero_to_fifteen_digits(timestamp: int) -> None:
+    header = sign(_EVENT, SECRET, timestamp=timestamp)
+    assert header.startswith(f"t={timestamp},v1=")
+    assert verify(_EVENT, header, SECRET, now=timestamp).id == "evt_0"
+
+
+def test_sign_at_zero_is_the_hmac_of_0_dot_body() -> None:
+    import hashlib
+    import hmac
+
+    expected = hmac.new(SECRET.encode(), b"0." + _EVENT, hashlib.sha256).hexdigest()
+    assert sign(_EVENT, SECRET, timestamp=0) == f"t=0,v1={expected}"
+    assert sign(bytearray(_EVENT), SECRET, timestamp=0) == f"t=0,v1={expected}"
+    assert sign(memoryview(_EVENT), SECRET, timestamp=0) == f"t=0,v1={expected}"
+
+
+def test_a_sixteen_digit_timestamp_is_malformed() -> None:
+    header = f"t={10**15},v1={'a' * 64}"
+    assert _code(
+        raw_body=_EVENT, signature_header_or_headers=header, secret=SECRET, now=10**15
+    ) == ("signature_malformed")
+
+
+def test_the_same_t_twice_is_accepted_and_a_blank_v1_beside_a_good_one_is_ignored() -> None:
+    good = sign(_EVENT, SECRET, timestamp=T)
+    t_part, v1_part = good.split(",")
+    for header in (
+        f"{t_part},{t_part},{v1_part}",
+        f"{t_part},v1=,{v1_part}",
+        f"{v1_part},{t_part}",
+    ):
+        assert verify(_EVENT, header, SECRET, now=T).id == "evt_0"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_X_PLUGIPAY_SIGNATURE": "{h}"},
+        {"x_plugipay_signature": "{h}"},
+        {b"X-Plugipay-Signature": b"{h}"},
+        [("X-Plugipay-Signature", "{h}")],
+    ],
+    ids=["django-meta", "underscores", "bytes", "pairs"],
+)
+def test_headers_in_every_spelling_are_found(headers: Any) -> None:
+    header = sign(_EVENT, SECRET, timestamp=T)
+
+    def fill(v: Any) -> Any:
+        return v.replace(b"{h}", header.encode()) if isinstance(v, bytes) else v.format(h=header)
+
+    if isinstance(headers, list):
+        source: Any = httpx.Headers([(k, fill(v)) for k, v in headers])
+    else:
+        source = {k: fill(v) for k, v in headers.items()}
+    assert verify(_EVENT, source, SECRET, now=T).id == "evt_0"
+
+
+def test_a_header_split_over_two_fields_is_joined() -> None:
+    header = sign(_EVENT, SECRET, timestamp=T)
+    t_part, v1_part = header.split(",")
+    # Two fields of one name in different case (httpx.Headers would join them itself).
+    headers = {"X-Plugipay-Signature": t_part, "x-plugipay-signature": v1_part}
+    assert verify(_EVENT, headers, SECRET, now=T).id == "evt_0"
+
+
+def test_tolerance_exactly_at_the_default() -> None:
+    header = sign(_EVENT, SECRET, timestamp=T)
+    assert verify(_EVENT, header, SECRET, now=T + 300).id == "evt_0"
+    assert verify(_EVENT, header, SECRET, now=T - 300).id == "evt_0"
+    for now in (T + 301, T - 301):
+        assert _code(
+            raw_body=_EVENT, signature_header_or_headers=header, secret=SECRET, now=now
+        ) == ("signature_stale")
+
+
+def test_a_float_tolerance_at_its_edge() -> None:
+    header = sign(_EVENT, SECRET, timestamp=T)
+    assert verify(_EVENT, header, SECRET, now=T + 0.5, tolerance=0.5).id == "evt_0"
+    assert _code(
+        raw_body=_EVENT,
+        signature_header_or_headers=header,
+        secret=SECRET,
+        now=T + 0.75,
+        tolerance=0.5,
+    ) == ("signature_stale")
+
+
+def test_a_webhook_at_the_depth_limit_is_read_and_one_deeper_refused() -> None:
+    from plugipay._json import MAX_DEPTH
+
+    def nested(levels: int) -> str:
+        inner = "1"
+        for _ in range(levels):
+            inner = f"[{inner}]"
+        return inner
+
+    ok = f'{{"id":"evt_d","type":"x.y","data":{{"object":{{"a":{nested(MAX_DEPTH - 3)}}}}}}}'.encode()
+    assert verify(ok, sign(ok, SECRET, timestamp=T), SECRET, now=T).id == "evt_d"
+    deep = f'{{"id":"evt_d","type":"x.y","data":{{"object":{{"a":{nested(MAX_DEPTH - 2)}}}}}}}'.encode()
+    with pytest.raises(InvalidResponseError, match="deeper than 64"):
+        verify(deep, sign(deep, SECRET, timestamp=T), SECRET, now=T)
+
+
+def test_a_v1_that_cannot_be_encoded_never_matches() -> None:
+    header = f"t={T},v1=\ud800{'a' * 63}"
+    assert _code(raw_body=_EVENT, signature_header_or_headers=header, secret=SECRET, now=T) == (
+        "signature_invalid"
+    )
