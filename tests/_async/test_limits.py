@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import random
 import zlib
+from typing import Any
 
 import httpx
 import pytest
@@ -22,6 +23,19 @@ from tests._async.helpers import BASE_URL, KEY_ID, SECRET, FakeTime, envelope, e
 from tests.slow_server import BODY, SlowServer
 
 pytestmark = pytest.mark.anyio
+
+
+def _virtual(fake_time: FakeTime, **options: Any) -> AsyncPlugipayClient:
+    """A client on the mocked server whose clock and sleeps are ``fake_time``'s."""
+    options.setdefault("max_retries", 0)
+    return AsyncPlugipayClient(
+        key_id=KEY_ID,
+        secret=SECRET,
+        base_url=BASE_URL,
+        _clock=fake_time.time,
+        _sleep=fake_time.sleep,
+        **options,
+    )
 
 
 async def test_a_body_dripped_slower_than_the_timeout_is_a_timeout() -> None:
@@ -66,15 +80,8 @@ async def test_the_total_timeout_bounds_a_call_across_retries(
     route = server.get("/api/v1/customers/cus_1").mock(
         return_value=error(503, "SERVICE_UNAVAILABLE", **{"Retry-After": "2"})
     )
-    async with AsyncPlugipayClient(
-        key_id=KEY_ID,
-        secret=SECRET,
-        base_url=BASE_URL,
-        max_retries=10,
-        total_timeout=5.0,
-        _clock=fake_time.time,
-        _sleep=fake_time.sleep,
-        _rng=random.Random(1),
+    async with _virtual(
+        fake_time, max_retries=10, total_timeout=5.0, _rng=random.Random(1)
     ) as plug:
         with pytest.raises(InternalServerError):
             await plug.customers.get("cus_1")
@@ -92,14 +99,7 @@ async def test_the_429_gate_never_waits_past_what_the_call_has_left(
             envelope({"id": "cus_1"}, 201),
         ]
     )
-    async with AsyncPlugipayClient(
-        key_id=KEY_ID,
-        secret=SECRET,
-        base_url=BASE_URL,
-        max_retries=0,
-        _clock=fake_time.time,
-        _sleep=fake_time.sleep,
-    ) as plug:
+    async with _virtual(fake_time) as plug:
         with pytest.raises(RateLimitError):
             await plug.customers.create(email="a@example.com")
         bounded = plug.with_options(total_timeout=30.0)
@@ -158,14 +158,7 @@ async def test_the_gate_is_waited_out_when_the_call_has_time(
             envelope({"id": "cus_1"}, 201),
         ]
     )
-    async with AsyncPlugipayClient(
-        key_id=KEY_ID,
-        secret=SECRET,
-        base_url=BASE_URL,
-        max_retries=0,
-        _clock=fake_time.time,
-        _sleep=fake_time.sleep,
-    ) as plug:
+    async with _virtual(fake_time) as plug:
         with pytest.raises(RateLimitError):
             await plug.customers.create(email="a@example.com")
         assert (await plug.customers.create(email="a@example.com")).id == "cus_1"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import random
 import zlib
+from typing import Any
 
 import httpx
 import pytest
@@ -21,6 +22,19 @@ from plugipay import (
 )
 from tests._sync.helpers import BASE_URL, KEY_ID, SECRET, FakeTime, envelope, error
 from tests.slow_server import BODY, SlowServer
+
+
+def _virtual(fake_time: FakeTime, **options: Any) -> PlugipayClient:
+    """A client on the mocked server whose clock and sleeps are ``fake_time``'s."""
+    options.setdefault("max_retries", 0)
+    return PlugipayClient(
+        key_id=KEY_ID,
+        secret=SECRET,
+        base_url=BASE_URL,
+        _clock=fake_time.time,
+        _sleep=fake_time.sleep,
+        **options,
+    )
 
 
 def test_a_body_dripped_slower_than_the_timeout_is_a_timeout() -> None:
@@ -65,16 +79,7 @@ def test_the_total_timeout_bounds_a_call_across_retries(
     route = server.get("/api/v1/customers/cus_1").mock(
         return_value=error(503, "SERVICE_UNAVAILABLE", **{"Retry-After": "2"})
     )
-    with PlugipayClient(
-        key_id=KEY_ID,
-        secret=SECRET,
-        base_url=BASE_URL,
-        max_retries=10,
-        total_timeout=5.0,
-        _clock=fake_time.time,
-        _sleep=fake_time.sleep,
-        _rng=random.Random(1),
-    ) as plug:
+    with _virtual(fake_time, max_retries=10, total_timeout=5.0, _rng=random.Random(1)) as plug:
         with pytest.raises(InternalServerError):
             plug.customers.get("cus_1")
     # Attempts at 0, 2 and 4 s; a fourth would start at 6 s, past the 5 s the call has.
@@ -91,14 +96,7 @@ def test_the_429_gate_never_waits_past_what_the_call_has_left(
             envelope({"id": "cus_1"}, 201),
         ]
     )
-    with PlugipayClient(
-        key_id=KEY_ID,
-        secret=SECRET,
-        base_url=BASE_URL,
-        max_retries=0,
-        _clock=fake_time.time,
-        _sleep=fake_time.sleep,
-    ) as plug:
+    with _virtual(fake_time) as plug:
         with pytest.raises(RateLimitError):
             plug.customers.create(email="a@example.com")
         bounded = plug.with_options(total_timeout=30.0)
@@ -157,14 +155,7 @@ def test_the_gate_is_waited_out_when_the_call_has_time(
             envelope({"id": "cus_1"}, 201),
         ]
     )
-    with PlugipayClient(
-        key_id=KEY_ID,
-        secret=SECRET,
-        base_url=BASE_URL,
-        max_retries=0,
-        _clock=fake_time.time,
-        _sleep=fake_time.sleep,
-    ) as plug:
+    with _virtual(fake_time) as plug:
         with pytest.raises(RateLimitError):
             plug.customers.create(email="a@example.com")
         assert (plug.customers.create(email="a@example.com")).id == "cus_1"
