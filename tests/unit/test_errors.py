@@ -489,3 +489,12 @@ def test_rate_limit_retry_after_at_the_cap() -> None:
     err = error_from_response(429, _envelope("RATE_LIMITED"), {"Retry-After": "0"})
     assert isinstance(err, RateLimitError)
     assert err.retry_after == 0.0
+
+
+def test_the_usage_errors_have_their_own_codes_and_status_0() -> None:
+    from plugipay import ClientClosedError, EventLoopError
+
+    for cls, code in ((EventLoopError, "wrong_event_loop"), (ClientClosedError, "client_closed")):
+        err = cls("not sent")
+        assert (err.code, err.status) == (code, 0)
+        assert str(err) == f"{code}: not sent (status=0)"

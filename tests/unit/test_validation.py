@@ -319,3 +319,12 @@ def test_fields_refuse_an_argument_without_a_spec() -> None:
         SPEC.create_body({"c": 1})
     with pytest.raises(TypeError, match="argument 'c' has no field spec"):
         SPEC.update_body({"c": NOT_GIVEN})
+
+
+def test_a_cursor_at_the_length_limit_is_taken_and_one_past_it_refused() -> None:
+    from plugipay._validation import MAX_CURSOR_LENGTH, check_cursor
+
+    assert MAX_CURSOR_LENGTH == 2048
+    check_cursor("c" * 2048)
+    with pytest.raises(ValueError, match="cursor must be at most 2048 characters, got 2049"):
+        check_cursor("c" * 2049)
