@@ -325,7 +325,10 @@ class _Watchdog:
                     target=self._run, name="plugipay-deadlines", daemon=True
                 )
                 self._thread.start()
-            self._cond.notify()
+            if self._heap[0] is entry:
+                # Only a new earliest deadline changes what the thread waits for; waking it
+                # on every call would cost each blocking request a thread switch.
+                self._cond.notify()
         return entry
 
     def cancel(self, entry: list[object]) -> None:

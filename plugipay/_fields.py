@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-import attrs
-
 from ._types import NotGiven
 
 __all__ = ["Check", "Field", "Fields"]
@@ -24,24 +22,31 @@ Check = Callable[[str, object], None]
 _ALWAYS_SKIPPED = frozenset({"self", "idempotency_key"})
 
 
-@attrs.frozen
 class Field:
-    """One writable field: its wire name, its checker, and whether ``None`` clears it on update."""
+    """One writable field: its wire name, its checker, whether ``None`` clears it on update, and
+    whether a create must send it (``None`` is then refused rather than left out)."""
 
-    wire: str
-    check: Check
-    clearable: bool = True
-    required: bool = False
-    """Whether a create must send it (``None`` is then refused rather than left out)."""
+    # A plain slotted class, not attrs: resources build these at import, which stays cheap.
+    __slots__ = ("check", "clearable", "required", "wire")
+
+    def __init__(
+        self, wire: str, check: Check, *, clearable: bool = True, required: bool = False
+    ) -> None:
+        self.wire = wire
+        self.check = check
+        self.clearable = clearable
+        self.required = required
 
 
-@attrs.frozen
 class Fields:
-    """The writable fields of one resource (Python argument name → ``Field``)."""
+    """The writable fields of one resource (Python argument name → ``Field``), and the arguments
+    that go into the path, not the body (``path_ids``, e.g. ``customer_id``)."""
 
-    fields: Mapping[str, Field]
-    path_ids: frozenset[str] = frozenset()
-    """Arguments that go into the path, not the body (``customer_id``)."""
+    __slots__ = ("fields", "path_ids")
+
+    def __init__(self, fields: Mapping[str, Field], path_ids: frozenset[str] = frozenset()) -> None:
+        self.fields = dict(fields)
+        self.path_ids = path_ids
 
     def create_body(self, arguments: Mapping[str, object]) -> dict[str, object]:
         """The JSON body of a create: checked fields under wire names; ``None`` is left out."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..._convert import structure, structure_many
 from ..._envelope import Envelope
 from ..._exceptions import InvalidResponseError
 from .._pagination import AsyncCursorPaginator
@@ -16,6 +15,21 @@ if TYPE_CHECKING:
 __all__ = ["AsyncResource"]
 
 M = TypeVar("M")
+
+
+def structure(data: Any, cls: type[M]) -> M:
+    """``_convert.structure``, imported on first use: the converter (and cattrs) loads with the
+    first answer, not with the client."""
+    from ..._convert import structure as convert
+
+    return convert(data, cls)
+
+
+def structure_many(items: Any, cls: type[M]) -> list[M]:
+    """``_convert.structure_many``, imported on first use (see ``structure``)."""
+    from ..._convert import structure_many as convert
+
+    return convert(items, cls)
 
 
 class AsyncResource:
