@@ -76,7 +76,7 @@ KILLING_SETS = {
 
 NAMED: list[tuple[str, str, str, str]] = [
     ("_async/resources/customers", 'checks.prefixed("pt_")', '"pt_"', '"XXpt_"'),
-    ("_validation", 'value.startswith("pt_")', '"pt_"', '"XXpt_"'),
+    ("_validation", "if not str(value).startswith(prefix):", "if not", "if"),
     ("_retry", "_DECIMAL = re.compile(", r"|\.[0-9]+", r"|\.[0-9]*"),
     ("_urls", 'for segment in path[1:].split("/"):', "path[1:]", "path[2:]"),
     ("_urls", "_DOT_SEGMENT = re.compile(", "{1,2}", "{2}"),

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from datetime import datetime
-from typing import Any
 
 from ._fields import Check
 from ._types import NotGiven
@@ -23,14 +22,11 @@ __all__ = [
     "check_idempotency_key",
     "check_limit",
     "check_metadata",
-    "check_payment_token",
     "check_str",
     "choice",
-    "create_body",
     "currency",
     "email",
     "metadata",
-    "patch_body",
     "prefixed",
     "slug",
     "text",
@@ -123,13 +119,6 @@ def check_created_after(value: object) -> None:
         raise ValueError(f"created_after must be ISO 8601, got {value!r}") from None
 
 
-def check_payment_token(value: object) -> None:
-    """A stored payment token id: ``pt_…``."""
-    check_str("default_payment_token_id", value)
-    if isinstance(value, str) and not value.startswith("pt_"):
-        raise ValueError(f"default_payment_token_id must start with 'pt_', got {value!r}")
-
-
 def check_metadata(value: object) -> None:
     """At most 50 string → string entries, keys ≤ 40 and values ≤ 500 characters."""
     if value is None or isinstance(value, NotGiven):
@@ -154,16 +143,6 @@ def check_metadata(value: object) -> None:
                 f"metadata values must be at most {METADATA_MAX_VALUE} characters "
                 f"(key {key!r} has {len(item)})"
             )
-
-
-def create_body(fields: Mapping[str, Any]) -> dict[str, Any]:
-    """A create body from ``wireName → value`` pairs: ``None`` means "not sent"."""
-    return {k: v for k, v in fields.items() if v is not None}
-
-
-def patch_body(fields: Mapping[str, Any]) -> dict[str, Any]:
-    """An update body: ``NOT_GIVEN`` is left out, ``None`` is sent as ``null`` (clears)."""
-    return {k: v for k, v in fields.items() if not isinstance(v, NotGiven)}
 
 
 # -- checkers for field specs (``plugipay._fields``): each returns ``check(name, value)`` --------

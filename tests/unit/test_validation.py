@@ -68,15 +68,6 @@ def test_prefixed_refuses_one_past_its_limit() -> None:
         checks.prefixed("acc_", max_length=10)("id", "acc_1234567")
 
 
-def test_check_payment_token_takes_pt_ids_and_refuses_others() -> None:
-    checks.check_payment_token("pt_01HXBBBBBBBBBBBBBBBBBBBBBB")
-    checks.check_payment_token(None)
-    with pytest.raises(ValueError, match="must start with 'pt_'"):
-        checks.check_payment_token("tok_1")
-    with pytest.raises(TypeError, match=r"^default_payment_token_id must be a str"):
-        checks.check_payment_token(1)
-
-
 # -- currency, slug, choice ------------------------------------------------------------------------
 
 
@@ -228,11 +219,6 @@ def test_check_str_lets_none_and_not_given_through() -> None:
     checks.check_str("name", NOT_GIVEN, max_length=1)
     checks.check_str("name", "x", max_length=1)
     checks.check_str("name", "x" * 10_000)
-
-
-def test_create_and_patch_body() -> None:
-    assert checks.create_body({"a": 1, "b": None, "c": ""}) == {"a": 1, "c": ""}
-    assert checks.patch_body({"a": 1, "b": None, "c": NOT_GIVEN}) == {"a": 1, "b": None}
 
 
 # -- field specs: the resources' own declarations --------------------------------------------------
