@@ -19,9 +19,9 @@ from plugipay._sync._client import PlugipayClient
 def namespaces(client_cls: type) -> dict[str, type]:
     """Every resource namespace a client class declares, by attribute name."""
     return {
-        name: value.factory
+        name: value.load()
         for name, value in vars(client_cls).items()
-        if isinstance(value, resource) and isinstance(value.factory, type)
+        if isinstance(value, resource)
     }
 
 

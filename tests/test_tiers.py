@@ -56,3 +56,25 @@ def test_bulk_takes_only_the_sync_flavour_from_the_sync_tier() -> None:
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("_sync")
     ]
     assert [[alias.name for alias in node.names] for node in from_sync] == [["run"]]
+
+
+def test_importing_the_clients_loads_no_resource_module_or_model() -> None:
+    """Resources load on first use, so the client's import time does not grow with them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from plugipay import PlugipayClient, AsyncPlugipayClient\n"
+        "loaded = sorted(m for m in sys.modules if '.resources.' in m or m.startswith("
+        "('plugipay._models', 'attr', 'cattrs')))\n"
+        "print(','.join(loaded))\n"
+        "c = PlugipayClient(key_id='k', secret='s')\n"
+        "assert type(c.customers).__name__ == 'Customers'\n"
+        "assert c.customers is c.customers\n"
+        "print('plugipay._sync.resources.customers' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.split("\n")
+    assert out[:2] == ["", "True"]

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import aclosing
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
@@ -41,11 +41,13 @@ from .._resource import resource
 from .._retry import next_delay, server_retry_after
 from .._transport_errors import client_closed_error, transport_error
 from .._types import NOT_GIVEN, AsyncSleep, NotGiven
-from .resources.adapters import AsyncAdapters
-from .resources.admin import AsyncAdmin
-from .resources.customers import AsyncCustomers
-from .resources.onboarding import AsyncOnboarding
-from .resources.workspaces import AsyncWorkspaces
+
+if TYPE_CHECKING:
+    from .resources.adapters import AsyncAdapters
+    from .resources.admin import AsyncAdmin
+    from .resources.customers import AsyncCustomers
+    from .resources.onboarding import AsyncOnboarding
+    from .resources.workspaces import AsyncWorkspaces
 
 __all__ = ["AsyncPlugipayClient"]
 
@@ -140,15 +142,15 @@ class AsyncPlugipayClient:
 
     # -- resources ---------------------------------------------------------------------------
 
-    workspaces = resource(AsyncWorkspaces)
+    workspaces: resource[AsyncWorkspaces] = resource("workspaces", "AsyncWorkspaces")
     """Workspaces and their members."""
-    customers = resource(AsyncCustomers)
+    customers: resource[AsyncCustomers] = resource("customers", "AsyncCustomers")
     """Customers of the acting workspace."""
-    admin = resource(AsyncAdmin)
+    admin: resource[AsyncAdmin] = resource("admin", "AsyncAdmin")
     """Partner provisioning (platform-admin keys)."""
-    onboarding = resource(AsyncOnboarding)
+    onboarding: resource[AsyncOnboarding] = resource("onboarding", "AsyncOnboarding")
     """Managed sub-account provisioning."""
-    adapters = resource(AsyncAdapters)
+    adapters: resource[AsyncAdapters] = resource("adapters", "AsyncAdapters")
     """Payment-provider adapters."""
 
     # -- clones ------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import closing
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
@@ -42,11 +42,13 @@ from .._resource import resource
 from .._retry import next_delay, server_retry_after
 from .._transport_errors import client_closed_error, transport_error
 from .._types import NOT_GIVEN, NotGiven, Sleep
-from .resources.adapters import Adapters
-from .resources.admin import Admin
-from .resources.customers import Customers
-from .resources.onboarding import Onboarding
-from .resources.workspaces import Workspaces
+
+if TYPE_CHECKING:
+    from .resources.adapters import Adapters
+    from .resources.admin import Admin
+    from .resources.customers import Customers
+    from .resources.onboarding import Onboarding
+    from .resources.workspaces import Workspaces
 
 __all__ = ["PlugipayClient"]
 
@@ -141,15 +143,15 @@ class PlugipayClient:
 
     # -- resources ---------------------------------------------------------------------------
 
-    workspaces = resource(Workspaces)
+    workspaces: resource[Workspaces] = resource("workspaces", "Workspaces")
     """Workspaces and their members."""
-    customers = resource(Customers)
+    customers: resource[Customers] = resource("customers", "Customers")
     """Customers of the acting workspace."""
-    admin = resource(Admin)
+    admin: resource[Admin] = resource("admin", "Admin")
     """Partner provisioning (platform-admin keys)."""
-    onboarding = resource(Onboarding)
+    onboarding: resource[Onboarding] = resource("onboarding", "Onboarding")
     """Managed sub-account provisioning."""
-    adapters = resource(Adapters)
+    adapters: resource[Adapters] = resource("adapters", "Adapters")
     """Payment-provider adapters."""
 
     # -- clones ------------------------------------------------------------------------------
