@@ -1,4 +1,9 @@
-"""The fake's controllable wall clock: real time plus an offset, or frozen at one instant.
+"""The fake's clocks: the wall clock requests are checked against, and business time.
+
+``FakeClock`` is the controllable wall clock: real time plus an offset, or frozen at one instant.
+``BusinessClock`` is that clock plus a further offset that only ``fake.advance`` moves: expiries,
+renewals and webhook retries run on it while request signatures are still checked against the wall
+clock, as SPEC-MONEY §7 asks (a test a year ahead keeps signing with the real time).
 
 Signatures are checked for skew against it, ids and timestamps come from it, idempotency records
 expire on it and the rate limiter refills on it. By default it follows real time, so a client
@@ -10,7 +15,7 @@ from __future__ import annotations
 import threading
 import time
 
-__all__ = ["FakeClock"]
+__all__ = ["BusinessClock", "FakeClock"]
 
 
 class FakeClock:
@@ -67,3 +72,31 @@ class FakeClock:
     def __repr__(self) -> str:
         state = "frozen" if self.frozen else "ticking"
         return f"FakeClock({self.time():.3f}, {state})"
+
+
+class BusinessClock:
+    """Business time: the wall clock plus the time ``fake.advance`` has added."""
+
+    def __init__(self, wall: FakeClock) -> None:
+        self._wall = wall
+        self._lock = threading.Lock()
+        self._ahead = 0.0
+
+    def time(self) -> float:
+        """Current business time (unix seconds)."""
+        return self._wall.time() + self._ahead
+
+    @property
+    def ahead(self) -> float:
+        """Seconds business time runs ahead of the wall clock."""
+        return self._ahead
+
+    def advance(self, seconds: float) -> None:
+        """Move business time forward by ``seconds`` (never back: timers already fired stay so)."""
+        if not seconds >= 0:
+            raise ValueError(f"business time only moves forward; got {seconds!r} seconds")
+        with self._lock:
+            self._ahead += seconds
+
+    def __repr__(self) -> str:
+        return f"BusinessClock({self.time():.3f}, {self._ahead:+.3f} s ahead of the wall clock)"

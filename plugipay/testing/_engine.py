@@ -58,10 +58,14 @@ class Engine:
         faults: Faults,
         prefix: str,
         max_requests: int | None = None,
+        business: Callable[[], float] | None = None,
     ) -> None:
         self.store = store
         self.ids = ids
         self.clock = clock
+        """The wall clock: signatures, idempotency records and the rate limiter."""
+        self.business = business if business is not None else clock
+        """Business time: what handlers see as ``call.now``, and when timers fall due."""
         self.faults = faults
         self.prefix = prefix
         self.idempotency = IdempotencyStore()
@@ -203,9 +207,11 @@ class Engine:
 
     def _run(self, call: Call, request_id: str) -> RawResponse:
         store = self.store
-        now = call.now = self.clock()
+        now = self.clock()
+        call.now = self.business()
         try:
             with store.lock:
+                store.timers.run_due(call.now)
                 status, data, page = call.route.handler(call)
             meta: dict[str, object] = {"requestId": request_id, "timestamp": iso_ms(now)}
             if page is not None:

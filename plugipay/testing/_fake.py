@@ -17,12 +17,13 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
 
-from ._clock import FakeClock
+from ._clock import BusinessClock, FakeClock
 from ._engine import Engine
 from ._events import EventLog, WebhookEndpoint, WebhookTarget
 from ._faults import Faults, RateLimiter
@@ -75,19 +76,27 @@ class FakePlugipay:
         max_requests: int | None = None,
     ) -> None:
         self.clock = clock if clock is not None else FakeClock()
-        """The fake's clock (real time by default); move it with ``advance`` / ``set``."""
+        """The fake's wall clock (real time by default): signatures are checked against it.
+        Moving it moves business time too; ``fake.advance`` moves business time alone."""
+        self._business = BusinessClock(self.clock)
         rng = random.Random(seed)
         self.faults = Faults(
             random.Random(f"faults:{seed}") if seed is not None else random.Random()
         )
         """Fault injection; see ``plugipay.testing._faults``."""
-        self._ids = IdFactory(rng, self.clock.time)
-        self._store = Store(self._ids, EventLog(self._ids, self.clock.time))
+        self._ids = IdFactory(rng, self._business.time)
+        self._store = Store(self._ids, EventLog(self._ids, self._business.time))
         self.base_url = base_url.rstrip("/")
         """Where ``fake.client()`` sends requests (the host is never resolved)."""
         self._prefix = urlsplit(self.base_url).path
         self._engine = Engine(
-            self._store, self._ids, self.clock.time, self.faults, self._prefix, max_requests
+            self._store,
+            self._ids,
+            self.clock.time,
+            self.faults,
+            self._prefix,
+            max_requests,
+            business=self._business.time,
         )
         self.transport = FakeTransport(self._engine)
         """The in-process httpx transport (sync and async)."""
@@ -97,7 +106,7 @@ class FakePlugipay:
         with self._store.lock:
             owner = self._store.new_identity(OWNER_EMAIL)
             self._workspace = workspaces.create_workspace(
-                self._store, owner=owner, now=self.clock.time(), name="Test workspace"
+                self._store, owner=owner, now=self._business.time(), name="Test workspace"
             )
             self._key = self._store.add_key(
                 self._workspace, role="owner", key_id=key_id, secret=secret
@@ -225,6 +234,28 @@ class FakePlugipay:
         with self._store.lock:
             return [wire(c) for c in self._store[CUSTOMERS]]
 
+    # -- business time -------------------------------------------------------------------------
+
+    def advance(self, delta: float | timedelta) -> int:
+        """Move business time forward by ``delta`` (seconds or a ``timedelta``) and run what fell
+        due: expiries, renewals, webhook retries, each once and in time order; how many ran.
+
+        Request signatures are still checked against the wall clock (``fake.clock``), so a client
+        keeps signing with real time however far business time has moved.
+        """
+        seconds = delta.total_seconds() if isinstance(delta, timedelta) else delta
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+            raise TypeError(f"advance() takes seconds or a timedelta, not {type(delta).__name__}")
+        self._business.advance(float(seconds))
+        with self._store.lock:
+            ran = self._store.timers.run_due(self._business.time())
+        self._store.events.deliver_pending()
+        return ran
+
+    def now(self) -> float:
+        """Business time (unix seconds): the wall clock plus every ``advance`` so far."""
+        return self._business.time()
+
     @property
     def workspaces(self) -> list[dict[str, object]]:
         """Every workspace (archived ones too) as the API returns it, oldest first."""
@@ -272,7 +303,7 @@ class FakePlugipay:
         with store.lock:
             ws = self._find(workspace)
             found = self._member(ws, member)
-            members.accept(store, ws, found, self.clock.time())
+            members.accept(store, ws, found, self._business.time())
             answer = wire(found)
         store.events.deliver_pending()
         return answer
@@ -285,7 +316,7 @@ class FakePlugipay:
         with store.lock:
             ws = self._find(workspace)
             if ws["archivedAt"] is not None:
-                workspaces.restore(store, ws, self.clock.time())
+                workspaces.restore(store, ws, self._business.time())
             answer = wire(ws)
         store.events.deliver_pending()
         return answer
@@ -303,7 +334,7 @@ class FakePlugipay:
             if found["status"] != "active":
                 raise ValueError(f"member {found['id']} hasn't accepted the invitation yet")
             if found["role"] != "owner":
-                members.transfer_ownership(store, ws, found, self.clock.time())
+                members.transfer_ownership(store, ws, found, self._business.time())
             answer = wire(found)
         store.events.deliver_pending()
         return answer
@@ -327,7 +358,7 @@ class FakePlugipay:
             ws = workspaces.create_workspace(
                 store,
                 owner=owner,
-                now=self.clock.time(),
+                now=self._business.time(),
                 name=name,
                 brand_name=brand_name,
                 business_email=business_email,
@@ -391,7 +422,7 @@ class FakePlugipay:
             ws = workspaces.create_workspace(
                 store,
                 owner=owner,
-                now=self.clock.time(),
+                now=self._business.time(),
                 name=f"{partner} platform",
                 partner=partner,
             )

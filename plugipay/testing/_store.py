@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from ._events import EventLog
 from ._ids import IdFactory
+from ._timers import Timers
 
 __all__ = [
     "ROLE_RANK",
@@ -287,6 +288,8 @@ class Store:
         self.lock = threading.RLock()
         self.ids = ids
         self.events = events
+        self.timers = Timers()
+        """Actions due at a business time (``plugipay.testing._timers``)."""
         self.identities: dict[str, str] = {}
         self.keys: dict[str, ApiKey] = {}
         self.bearer: dict[str, ApiKey] = {}
