@@ -210,9 +210,11 @@ class Engine:
         now = self.clock()
         call.now = self.business()
         try:
+            idempotency_key = call.claim.scope[1] if call.claim is not None else None
             with store.lock:
                 store.timers.run_due(call.now)
-                status, data, page = call.route.handler(call)
+                with store.events.request(call.key, request_id, idempotency_key):
+                    status, data, page = call.route.handler(call)
             meta: dict[str, object] = {"requestId": request_id, "timestamp": iso_ms(now)}
             if page is not None:
                 meta.update(page)

@@ -1,65 +1,255 @@
-"""Events (SPEC §10): the log every change appends to, and signed delivery to endpoints.
+"""Events (SPEC §10, SPEC-MONEY §2): the log every change appends to, and the events API's records.
 
-An event is recorded under the store lock and queued; delivery happens after the lock is
-released, on the thread (or task) that made the change. A delivery is a POST of the event's
-JSON with ``X-Plugipay-Signature: t=<unix>,v1=<hex>`` (``plugipay.webhooks.sign``: HMAC-SHA256
-of ``f"{t}."`` + body with the endpoint's secret, ``t`` from the fake's clock). Failed deliveries
-are recorded on the endpoint, never raised. URL deliveries block the delivering thread (up to
-5 s): to receive events inside an async app under test, use a callable.
+``emit`` records one event under the store lock. It keeps two views of it:
+
+- the envelope, the union of both observed shapes (SPEC-MONEY §2): ``{"id": "evt_…", "type",
+  "accountId", "workspaceId", "createdAt", "occurredAt", "data": {"object", "aggregateType",
+  "aggregateId", "previousAttributes"?, …extra keys}}``. It is what ``fake.events`` lists and,
+  serialized once, the body of every delivery of the event;
+- the ``EventRecord`` the events API answers: the envelope's fields plus ``mode``,
+  ``publishedAt`` and ``metadata`` ``{idempotencyKey, mode, requestId, source, replayOf}``, kept
+  in the ``EVENTS`` collection scoped by workspace and mode (lists answer the key's mode only).
+
+The mode of an event is, in order: ``mode=`` given to ``emit``, the mode of the key whose request
+is running (the engine opens ``request()`` around every handler), the object's own ``mode``
+field, else ``"test"``. ``source`` is ``"api"`` inside a request, ``"system"`` outside one (timers,
+test hooks), or ``"trigger"`` / ``"replay"`` for the events API's synthetic and replayed events.
+
+Fan-out to webhook endpoints is ``_deliveries``' job; this module hands it each new event.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import deque
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+import itertools
+import re
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ._ids import IdFactory, iso_ms
-from ._wire import dumps
+from ._store import ApiKey, Kind, Obj, Store
 
-__all__ = ["EventLog", "WebhookEndpoint", "WebhookTarget"]
+if TYPE_CHECKING:
+    from ._deliveries import Deliveries
+
+__all__ = [
+    "EVENTS",
+    "EVENT_TYPES",
+    "EventLog",
+    "WebhookEndpoint",
+    "WebhookTarget",
+    "event_scope",
+    "key_mode",
+    "short_type",
+]
+
+EVENTS = Kind("events")
+"""The events API's records, scoped by ``event_scope(accountId, mode)``."""
+
+EVENT_TYPES: tuple[str, ...] = (
+    "plugipay.checkout_session.completed.v1",
+    "plugipay.checkout_session.expired.v1",
+    "plugipay.invoice.created.v1",
+    "plugipay.invoice.finalized.v1",
+    "plugipay.invoice.sent.v1",
+    "plugipay.invoice.paid.v1",
+    "plugipay.invoice.voided.v1",
+    "plugipay.invoice.pending.v1",
+    "plugipay.invoice.failed.v1",
+    "plugipay.refund.issued.v1",
+    "plugipay.refund.failed.v1",
+    "plugipay.customer.created.v1",
+    "plugipay.customer.updated.v1",
+    "plugipay.customer.deleted.v1",
+    "plugipay.plan.created.v1",
+    "plugipay.plan.updated.v1",
+    "plugipay.plan.archived.v1",
+    "plugipay.subscription.created.v1",
+    "plugipay.subscription.updated.v1",
+    "plugipay.subscription.paused.v1",
+    "plugipay.subscription.resumed.v1",
+    "plugipay.subscription.canceled.v1",
+    "plugipay.subscription.renewed.v1",
+    "plugipay.payout.created.v1",
+    "plugipay.payout.in_transit.v1",
+    "plugipay.payout.paid.v1",
+    "plugipay.payout.failed.v1",
+    "plugipay.payout.cancelled.v1",
+    "plugipay.gift_card.issued.v1",
+    "plugipay.gift_card.redeemed.v1",
+    "plugipay.gift_card.topped_up.v1",
+    "plugipay.gift_card.voided.v1",
+    "plugipay.webhook_endpoint.disabled.v1",
+    "workspace.created",
+    "workspace.updated",
+    "workspace.archived",
+    "workspace.restored",
+    "workspace.member_invited",
+    "workspace.member_joined",
+    "workspace.member_removed",
+    "workspace.member_role_changed",
+    "workspace.ownership_transferred",
+)
+"""``GET /events/types``: the Node SDK's catalogue (SURVEY §3), then the seeds' workspace events."""
+
+_VERSIONED = re.compile(r"plugipay\.(.+)\.v[0-9]+")
+_MEMBER_EVENTS = ("workspace.member_", "workspace.ownership_transferred")
+
+
+def short_type(event_type: str) -> str:
+    """``plugipay.invoice.paid.v1`` → ``invoice.paid``; other names unchanged."""
+    found = _VERSIONED.fullmatch(event_type)
+    return found.group(1) if found else event_type
+
+
+def aggregate_type_of(event_type: str) -> str:
+    """The kind of object an event is about: ``checkout_session`` for
+    ``plugipay.checkout_session.completed.v1``, ``workspace_member`` for member events."""
+    if event_type.startswith(_MEMBER_EVENTS):
+        return "workspace_member"
+    name = short_type(event_type)
+    return name.rpartition(".")[0] or name
+
+
+def key_mode(key: ApiKey) -> str:
+    """``"live"`` for ``ak_live_…`` key ids and ``pk_live_…`` dashboard keys, else ``"test"``."""
+    text = key.secret if key.bearer else key.key_id
+    return "live" if text.startswith(("ak_live_", "pk_live_")) else "test"
+
+
+def event_scope(account_id: str, mode: str) -> str:
+    """The collection scope of one workspace's objects in one mode."""
+    return f"{account_id}/{mode}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """Who is causing the events being emitted now."""
+
+    mode: str
+    request_id: str | None
+    idempotency_key: str | None
+
 
 WebhookTarget = Callable[[bytes, Mapping[str, str]], object]
-"""A delivery callable: ``target(raw_body, headers)``."""
+"""An in-process delivery target: ``target(raw_body, headers)``. Returning normally is a 2xx
+answer; returning an ``int`` answers that HTTP status (``500`` fails the attempt); raising fails
+it with the exception as the error."""
 
 
-@dataclass(eq=False)
 class WebhookEndpoint:
-    """Where events are delivered: a callable or an ``http(s)`` URL, with its signing secret."""
+    """A handle on an endpoint made by ``fake.add_webhook``: its id, secret and what it got.
 
-    target: WebhookTarget | str
-    secret: str = field(repr=False)
-    account_id: str | None = None
-    """Only events of this workspace (``acc_…``); ``None`` for every event."""
-    types: frozenset[str] | None = None
-    """Only these event types; ``None`` for every type."""
-    delivered: list[str] = field(default_factory=list)
-    """Ids of events delivered (the callable returned, or the URL answered 2xx)."""
-    failures: list[tuple[str, str]] = field(default_factory=list)
-    """``(event id, what went wrong)`` for each failed delivery."""
+    The endpoint is an ordinary one of the API too (``GET /webhooks`` lists it), so it may be
+    updated, disabled or deleted there; the handle reads its current state.
+    """
 
-    def wants(self, event: Mapping[str, object]) -> bool:
-        """Whether this endpoint subscribes to ``event``."""
-        if self.account_id is not None and event["accountId"] != self.account_id:
-            return False
-        return self.types is None or event["type"] in self.types
+    __slots__ = (
+        "_delivered",
+        "_failures",
+        "_lock",
+        "_record",
+        "account_id",
+        "id",
+        "secret",
+        "target",
+        "types",
+    )
+
+    def __init__(
+        self,
+        record: Obj,
+        lock: AbstractContextManager[object],
+        target: WebhookTarget | str,
+        account_id: str | None,
+        types: frozenset[str] | None,
+        secret: str,
+        delivered: list[str],
+        failures: list[tuple[str, str]],
+    ) -> None:
+        self._record = record
+        self._lock = lock
+        self._delivered = delivered
+        self._failures = failures
+        self.id = str(record["id"])
+        """The endpoint's ``we_`` id."""
+        self.secret = secret
+        """The signing secret (``whsec_…``)."""
+        self.target = target
+        """The callable or URL deliveries go to."""
+        self.account_id = account_id
+        """Only events of this workspace (``acc_…``); ``None`` for every workspace's."""
+        self.types = types
+        """Only these event types; ``None`` for every type."""
+
+    @property
+    def delivered(self) -> list[str]:
+        """Ids of the events delivered (the target answered 2xx), in delivery order."""
+        with self._lock:
+            return list(self._delivered)
+
+    @property
+    def failures(self) -> list[tuple[str, str]]:
+        """``(event id, error)`` of every failed attempt, oldest first."""
+        with self._lock:
+            return list(self._failures)
+
+    @property
+    def active(self) -> bool:
+        """Whether the endpoint still receives events (auto-disable or the API turn it off)."""
+        with self._lock:
+            return self._record["active"] is True
+
+    def __repr__(self) -> str:
+        return f"WebhookEndpoint(id={self.id!r}, target={self.target!r})"
 
 
 class EventLog:
-    """Every event of one fake, in order, plus the endpoints they are delivered to."""
+    """Every event of one fake, in order; hands each to the deliveries of its endpoints."""
 
     def __init__(self, ids: IdFactory, clock: Callable[[], float]) -> None:
         self._ids = ids
         self._clock = clock
+        """Business time: delivery signatures and retries run on it."""
         self.events: list[dict[str, object]] = []
-        self.endpoints: list[WebhookEndpoint] = []
-        self._pending: deque[tuple[WebhookEndpoint, dict[str, object]]] = deque()
-        # One deliverer at a time keeps deliveries in event order across threads, and a request
-        # that finds another thread delivering waits until its own events are out too. Re-entrant:
-        # a webhook handler may call the fake again from inside a delivery.
-        self._delivering = threading.RLock()
-        self._lock = threading.Lock()
+        """Every envelope, oldest first (``fake.events``)."""
+        self._context: _Context | None = None
+        self._seq = itertools.count()
+        self._store: Store | None = None
+        self._deliveries: Deliveries | None = None
+
+    def attach(self, store: Store) -> None:
+        """Bind to the store whose lock guards this log (called once, by ``Store``)."""
+        from ._deliveries import Deliveries
+
+        self._store = store
+        self._deliveries = Deliveries(store, self._ids, self._clock, self)
+
+    @property
+    def store(self) -> Store:
+        """The store this log belongs to."""
+        if self._store is None:
+            raise RuntimeError("EventLog is not attached to a store")
+        return self._store
+
+    @property
+    def deliveries(self) -> Deliveries:
+        """The webhook endpoints and deliveries of this fake."""
+        if self._deliveries is None:
+            raise RuntimeError("EventLog is not attached to a store")
+        return self._deliveries
+
+    @contextmanager
+    def request(self, key: ApiKey, request_id: str, idempotency_key: str | None) -> Iterator[None]:
+        """Events emitted inside carry this request's key mode, request id and idempotency key
+        (the engine wraps each handler, store lock held)."""
+        previous = self._context
+        self._context = _Context(key_mode(key), request_id, idempotency_key)
+        try:
+            yield
+        finally:
+            self._context = previous
 
     def emit(
         self,
@@ -69,53 +259,98 @@ class EventLog:
         *,
         now: float,
         previous: dict[str, object] | None = None,
+        extra: Mapping[str, object] | None = None,
+        mode: str | None = None,
+        aggregate_type: str | None = None,
+        aggregate_id: str | None = None,
     ) -> dict[str, object]:
-        """Record an event about ``ws`` carrying ``obj`` (and ``previousAttributes``)."""
-        data: dict[str, object] = {"object": obj}
+        """Record an event about ``ws`` carrying ``obj`` (and ``previousAttributes``, and the
+        ``extra`` data keys such as ``to``, ``reason``, ``entry``); the envelope.
+
+        ``now`` is when it happened (``occurredAt`` and ``createdAt``); ``aggregate_type``
+        defaults from the event name, ``aggregate_id`` to ``obj["id"]``.
+        """
+        data: dict[str, object] = {
+            "object": obj,
+            "aggregateType": aggregate_type or aggregate_type_of(event_type),
+            "aggregateId": aggregate_id if aggregate_id is not None else obj.get("id"),
+        }
         if previous:
             data["previousAttributes"] = previous
-        event: dict[str, object] = {
-            "id": self._ids.new("evt_"),
+        if extra:
+            for name, value in extra.items():
+                if name in data:
+                    raise ValueError(f"extra data key {name!r} would replace the envelope's own")
+                data[name] = value
+        with self.store.lock:
+            return self.publish(
+                event_type,
+                str(ws["accountId"]),
+                str(ws["id"]),
+                data,
+                occurred=iso_ms(now),
+                now=now,
+                mode=mode or self._mode_for(obj),
+            )
+
+    def publish(
+        self,
+        event_type: str,
+        account_id: str,
+        workspace_id: str,
+        data: dict[str, object],
+        *,
+        occurred: str,
+        now: float,
+        mode: str,
+        source: str | None = None,
+        replay_of: str | None = None,
+    ) -> dict[str, object]:
+        """Record one envelope and its EventRecord and queue its deliveries; store lock held."""
+        store = self.store
+        stamp = iso_ms(now)
+        event_id = self._ids.new("evt_")
+        envelope: dict[str, object] = {
+            "id": event_id,
             "type": event_type,
-            "accountId": ws["accountId"],
-            "workspaceId": ws["id"],
-            "createdAt": iso_ms(now),
+            "accountId": account_id,
+            "workspaceId": workspace_id,
+            "createdAt": stamp,
+            "occurredAt": occurred,
             "data": data,
         }
-        with self._lock:
-            self.events.append(event)
-            for endpoint in self.endpoints:
-                if endpoint.wants(event):
-                    self._pending.append((endpoint, event))
-        return event
+        context = self._context
+        record: Obj = {
+            "id": event_id,
+            "type": event_type,
+            "accountId": account_id,
+            "workspaceId": workspace_id,
+            "mode": mode,
+            "createdAt": stamp,
+            "occurredAt": occurred,
+            "publishedAt": stamp,
+            "data": data,
+            "metadata": {
+                "idempotencyKey": context.idempotency_key if context else None,
+                "mode": mode,
+                "requestId": context.request_id if context else None,
+                "source": source or ("api" if context else "system"),
+                "replayOf": replay_of,
+            },
+        }
+        # Inserted in emission order: a timer's event may carry an earlier occurredAt.
+        order = f"{next(self._seq):016d}"
+        store[EVENTS].insert(record, scope=event_scope(account_id, mode), stamp=order)
+        self.events.append(envelope)
+        self.deliveries.fan_out(envelope, mode)
+        return envelope
+
+    def _mode_for(self, obj: Mapping[str, object]) -> str:
+        if self._context is not None:
+            return self._context.mode
+        own = obj.get("mode")
+        return own if own in ("test", "live") and isinstance(own, str) else "test"
 
     def deliver_pending(self) -> None:
-        """Deliver queued events in order; called with no store lock held."""
-        with self._delivering:
-            while self._pending:
-                endpoint, event = self._pending.popleft()
-                self._deliver(endpoint, event)
-
-    def _deliver(self, endpoint: WebhookEndpoint, event: dict[str, object]) -> None:
-        from ..webhooks import sign  # the SDK's own signer, loaded on the first delivery
-
-        body = dumps(event)
-        headers = {
-            "content-type": "application/json",
-            "x-plugipay-signature": sign(body, endpoint.secret, int(self._clock())),
-        }
-        event_id = str(event["id"])
-        try:
-            if isinstance(endpoint.target, str):
-                import httpx
-
-                response = httpx.post(endpoint.target, content=body, headers=headers, timeout=5.0)
-                if not response.is_success:
-                    endpoint.failures.append((event_id, f"HTTP {response.status_code}"))
-                    return
-            else:
-                endpoint.target(body, headers)
-        except Exception as exc:
-            endpoint.failures.append((event_id, f"{type(exc).__name__}: {exc}"))
-            return
-        endpoint.delivered.append(event_id)
+        """Send every delivery attempt that is due; called with no store lock held."""
+        self.deliveries.deliver_pending()

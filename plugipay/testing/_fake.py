@@ -25,7 +25,7 @@ import httpx
 
 from ._clock import BusinessClock, FakeClock
 from ._engine import Engine
-from ._events import EventLog, WebhookEndpoint, WebhookTarget
+from ._events import EventLog, WebhookEndpoint, WebhookTarget, key_mode
 from ._faults import Faults, RateLimiter
 from ._ids import IdFactory
 from ._store import ApiKey, Obj, Store, wire
@@ -369,25 +369,6 @@ class FakePlugipay:
         store.events.deliver_pending()
         return answer
 
-    def add_webhook(
-        self,
-        target: WebhookTarget | str,
-        *,
-        secret: str | None = None,
-        account_id: str | None = None,
-        types: Iterable[str] | None = None,
-    ) -> WebhookEndpoint:
-        """Deliver events to ``target`` (a callable ``(raw_body, headers)`` or a URL), signed with
-        ``secret`` (default: a new ``whsec_…``); filter by workspace or event types."""
-        endpoint = WebhookEndpoint(
-            target,
-            secret or self._ids.token("whsec_"),
-            account_id,
-            frozenset(types) if types is not None else None,
-        )
-        self._store.events.endpoints.append(endpoint)
-        return endpoint
-
     def rate_limit(self, per_second: float | None, *, burst: float | None = None) -> None:
         """Answer 429 with ``Retry-After`` beyond ``per_second`` requests (token bucket on the
         fake's clock, capacity ``burst``, default ``per_second``); ``None`` turns it off."""
@@ -402,6 +383,85 @@ class FakePlugipay:
         """How many requests the rate limiter answered 429."""
         limiter = self._engine.limiter
         return 0 if limiter is None else limiter.limited
+
+    # -- webhooks ------------------------------------------------------------------------------
+
+    def add_webhook(
+        self,
+        target: WebhookTarget | str,
+        *,
+        secret: str | None = None,
+        account_id: str | None = None,
+        types: Iterable[str] | None = None,
+        mode: str | None = None,
+        description: str | None = None,
+    ) -> WebhookEndpoint:
+        """Deliver events to ``target``: a callable ``(raw_body, headers)`` called in-process
+        (returning is a 2xx answer, returning an ``int`` answers that status, raising fails the
+        attempt), or an ``http(s)`` URL POSTed to. Signed with ``secret`` (default: a new
+        ``whsec_…``), retried on business time like any endpoint (``plugipay.testing._deliveries``).
+
+        The endpoint is also an API endpoint (``GET /webhooks``) of the workspace ``account_id``
+        names, in ``mode`` (default: the default key's). Without ``account_id`` it lives in the
+        fake's own workspace but takes every workspace's events; ``types`` limits the event types
+        (default: all). Returns a handle with its ``id``, ``secret``, ``delivered`` and ``failures``.
+        """
+        call: WebhookTarget | None
+        if isinstance(target, str):
+            parts = urlsplit(target)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(f"target must be an http(s) URL or a callable, got {target!r}")
+            url, call = target, None
+        elif callable(target):
+            name = getattr(target, "__qualname__", type(target).__qualname__)
+            url, call = f"python:{name}", target
+        else:
+            raise TypeError(f"target must be a callable or a URL, not {type(target).__name__}")
+        if mode not in (None, "test", "live"):
+            raise ValueError(f"mode must be 'test' or 'live', got {mode!r}")
+        events = list(types) if types is not None else []
+        store = self._store
+        with store.lock:
+            ws = self._find(account_id) if account_id is not None else self._workspace
+            deliveries = store.events.deliveries
+            endpoint = deliveries.add_endpoint(
+                ws,
+                mode=mode or key_mode(self._key),
+                url=url,
+                events=events,
+                description=description,
+                now=self._business.time(),
+                secret=secret,
+                target=call,
+                any_workspace=account_id is None,
+            )
+            return deliveries.handle(endpoint, target, None if types is None else frozenset(events))
+
+    @property
+    def webhook_deliveries(self) -> list[dict[str, object]]:
+        """Every webhook delivery (all workspaces and modes) as ``GET
+        /webhooks/deliveries/{id}`` answers it, with its ``attemptLog``; oldest first."""
+        with self._store.lock:
+            return [wire(d) for d in self._store.events.deliveries.all_deliveries()]
+
+    def set_webhook_retry_schedule(
+        self,
+        delays: Iterable[float | timedelta],
+        *,
+        give_up_after: float | timedelta = timedelta(hours=72),
+    ) -> None:
+        """Replace the retry delays after a failed delivery attempt (default 1 min, 5 min,
+        30 min, 2 h, 5 h, then every 10 h: the last delay repeats) and how long after its
+        creation a delivery is still retried (default 72 h). Applies to retries scheduled from
+        now on."""
+
+        def seconds(value: float | timedelta) -> float:
+            return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+        with self._store.lock:
+            self._store.events.deliveries.set_schedule(
+                [seconds(d) for d in delays], seconds(give_up_after)
+            )
 
     # -- internals -----------------------------------------------------------------------------
 

@@ -18,10 +18,13 @@ import threading
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from ._events import EventLog
 from ._ids import IdFactory
 from ._timers import Timers
+
+if TYPE_CHECKING:
+    from ._events import EventLog
 
 __all__ = [
     "ROLE_RANK",
@@ -290,6 +293,7 @@ class Store:
         self.events = events
         self.timers = Timers()
         """Actions due at a business time (``plugipay.testing._timers``)."""
+        events.attach(self)
         self.identities: dict[str, str] = {}
         self.keys: dict[str, ApiKey] = {}
         self.bearer: dict[str, ApiKey] = {}

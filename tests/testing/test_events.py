@@ -32,7 +32,8 @@ def test_customer_created_event(raw: RawClient, fake: FakePlugipay) -> None:
         "accountId": fake.account_id,
         "workspaceId": fake.workspace_id,
         "createdAt": "2026-05-12T10:42:00.000Z",
-        "data": {"object": customer},
+        "occurredAt": "2026-05-12T10:42:00.000Z",
+        "data": {"object": customer, "aggregateType": "customer", "aggregateId": customer["id"]},
     }
     assert str(event["id"]).startswith("evt_") and len(str(event["id"])) == 30
     # updates emit nothing (customer.updated is not emitted by the API)
@@ -58,18 +59,25 @@ def test_delivery_to_a_callable_is_signed(raw: RawClient, fake: FakePlugipay) ->
 def test_delivery_filters_and_failures(raw: RawClient, fake: FakePlugipay) -> None:
     only_ws: list[bytes] = []
     fake.add_webhook(lambda b, h: only_ws.append(b), types=["workspace.updated"])
+    other = fake.add_workspace(name="Other")
     other_account: list[bytes] = []
-    fake.add_webhook(lambda b, h: other_account.append(b), account_id="acc_other")
+    fake.add_webhook(lambda b, h: other_account.append(b), account_id=str(other["accountId"]))
+    with pytest.raises(KeyError):
+        fake.add_webhook(lambda b, h: None, account_id="acc_missing")
 
     def broken(body: bytes, headers: Mapping[str, str]) -> None:
         raise RuntimeError("endpoint down")
 
     failing = fake.add_webhook(broken)
-    raw.create_customer()
+    first = raw.create_customer()
     raw.patch(f"/api/v1/workspaces/{fake.workspace_id}", json={"name": "Renamed"})
     assert [json.loads(b)["type"] for b in only_ws] == ["workspace.updated"]
     assert other_account == []
-    assert [why for _, why in failing.failures] == ["RuntimeError: endpoint down"] * 2
+    # The first event waits for its retry and holds the second back (one FIFO per endpoint).
+    customer_event = next(e["id"] for e in fake.events if e["data"]["object"] == first)
+    assert failing.failures == [(customer_event, "RuntimeError: endpoint down")]
+    fake.advance(60)
+    assert failing.failures == [(customer_event, "RuntimeError: endpoint down")] * 2
     assert failing.delivered == []
 
 

@@ -194,7 +194,12 @@ def test_members_lifecycle(raw: RawClient, fake: FakePlugipay) -> None:
         "workspace.member_removed",
     ]
     role_changed = next(e for e in fake.events if e["type"] == "workspace.member_role_changed")
-    assert role_changed["data"] == {"object": changed, "previousAttributes": {"role": "admin"}}
+    assert role_changed["data"] == {
+        "object": changed,
+        "aggregateType": "workspace_member",
+        "aggregateId": changed["id"],
+        "previousAttributes": {"role": "admin"},
+    }
 
 
 def test_member_refusals(raw: RawClient, fake: FakePlugipay) -> None:
@@ -243,7 +248,15 @@ def test_workspace_events(raw: RawClient, fake: FakePlugipay) -> None:
     updated = mine[1]
     assert updated["accountId"] == ws["accountId"]
     assert updated["data"]["previousAttributes"] == {"brandName": None}  # type: ignore[index]
-    assert set(updated) == {"id", "type", "accountId", "workspaceId", "createdAt", "data"}
+    assert set(updated) == {
+        "id",
+        "type",
+        "accountId",
+        "workspaceId",
+        "createdAt",
+        "occurredAt",
+        "data",
+    }
     assert str(updated["id"]).startswith("evt_")
 
 
@@ -282,6 +295,8 @@ def test_restore_workspace_unrevokes_the_keys_the_archive_revoked(
     )
     assert event["data"] == {
         "object": restored,
+        "aggregateType": "workspace",
+        "aggregateId": restored["id"],
         "previousAttributes": {
             "archivedAt": "2026-05-12T10:42:00.000Z",
             "status": "pending_deletion",
@@ -316,6 +331,8 @@ def test_transfer_ownership(raw: RawClient, fake: FakePlugipay) -> None:
     )
     assert event["data"] == {
         "object": new_owner,
+        "aggregateType": "workspace_member",
+        "aggregateId": new_owner["id"],
         "previousAttributes": {"role": "member", "previousOwner": old_owner},
     }
     assert [json.loads(body)["id"] for body in received] == [event["id"]]
