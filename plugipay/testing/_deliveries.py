@@ -435,20 +435,21 @@ class Deliveries:
             failing_since = endpoint.failing_since = attempt.started
             endpoint.record["failingSince"] = attempted
         endpoint.record["consecutiveFailures"] = endpoint.streak
-        retry_at = self._retry_at(delivery, attempt.started)
         live = endpoint.id in self._endpoints and endpoint.active
-        if live and record["status"] == "pending" and retry_at is not None:
+        disable = (
+            live
+            and endpoint.streak >= DISABLE_AFTER_FAILURES
+            and attempt.started - failing_since >= DISABLE_AFTER_SECONDS
+        )
+        retry_at = self._retry_at(delivery, attempt.started)
+        if live and not disable and record["status"] == "pending" and retry_at is not None:
             delivery.due = retry_at
             entry["nextRetryAt"] = record["nextRetryAt"] = iso_ms(retry_at)
             self._store.timers.at(retry_at, functools.partial(self._retry_due, delivery))
         else:
             record.update(status="failed", nextRetryAt=None)
             self._leave_queue(endpoint, delivery)
-        if (
-            live
-            and endpoint.streak >= DISABLE_AFTER_FAILURES
-            and attempt.started - failing_since >= DISABLE_AFTER_SECONDS
-        ):
+        if disable:
             self._disable(endpoint, attempt.started, DISABLED_REASON, announce=True)
 
     def _retry_at(self, delivery: _Delivery, started: float) -> float | None:
