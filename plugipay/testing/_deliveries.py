@@ -255,9 +255,12 @@ class Deliveries:
         }
 
     def update_endpoint(self, endpoint: Endpoint, changes: Obj, now: float) -> None:
-        """Apply ``url``/``events``/``description`` changes and an ``active`` switch."""
+        """Apply ``url``/``events``/``description`` changes and an ``active`` switch (a new
+        ``url`` sends deliveries there, also for an endpoint made with a callable)."""
         record = endpoint.record
         active = changes.pop("active", None)
+        if "url" in changes:
+            endpoint.target = None  # a URL set over the API replaces an in-process callable
         for name, value in changes.items():
             record[name] = list(value) if isinstance(value, list) else value
         if active is True:
@@ -353,6 +356,8 @@ class Deliveries:
         """Make every attempt that is due, in order; never with the store lock held."""
         lock = self._store.lock
         with self._delivering:
+            if not self._outbox:  # the common case after a request: skip the store lock
+                return
             for _ in range(MAX_ATTEMPTS_PER_PASS):
                 with lock:
                     attempt = self._take()

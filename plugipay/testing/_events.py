@@ -177,7 +177,8 @@ class WebhookEndpoint:
         self.secret = secret
         """The signing secret (``whsec_…``)."""
         self.target = target
-        """The callable or URL deliveries go to."""
+        """The callable or URL given to ``add_webhook`` (a ``url`` set later over the API
+        replaces it)."""
         self.account_id = account_id
         """Only events of this workspace (``acc_…``); ``None`` for every workspace's."""
         self.types = types

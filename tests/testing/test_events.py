@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from plugipay.testing import FakePlugipay
+from plugipay.testing._events import EVENTS, aggregate_type_of, short_type
 
 from .emulator_helpers import RawClient
 
@@ -164,3 +165,42 @@ def test_deliveries_keep_event_order_across_threads_and_land_before_the_call_ret
     created = [e["id"] for e in fake.events if e["type"] == "plugipay.customer.created.v1"]
     assert len(created) == 200
     assert delivered == created, "deliveries follow event order"
+
+
+def test_emit_takes_extra_data_keys_and_the_mode_of_its_object(
+    raw: RawClient, fake: FakePlugipay
+) -> None:
+    store = fake._store
+    ws = store.resolve_workspace(fake.workspace_id)
+    obj: dict[str, object] = {"id": "inv_01HXEXTRA000000000000000", "mode": "live"}
+    with store.lock:
+        event = store.events.emit(
+            "plugipay.invoice.sent.v1",
+            ws,
+            obj,
+            now=fake.now() - 60,
+            extra={"to": "ada@example.com"},
+        )
+        with pytest.raises(ValueError, match="aggregateId"):
+            store.events.emit("x.y", ws, obj, now=fake.now(), extra={"aggregateId": "z"})
+    assert event["data"] == {
+        "object": obj,
+        "aggregateType": "invoice",
+        "aggregateId": "inv_01HXEXTRA000000000000000",
+        "to": "ada@example.com",
+    }
+    assert event["occurredAt"] == event["createdAt"] == "2026-05-12T10:41:00.000Z"
+    # outside a request the object's own mode decides: a test key doesn't list it
+    record = store[EVENTS][str(event["id"])]
+    assert (record["mode"], record["metadata"]["source"]) == ("live", "system")  # type: ignore[index]
+    listed = raw.get("/api/v1/events?type=plugipay.invoice.sent.v1")
+    assert listed.json()["data"] == []
+
+
+def test_event_names_and_aggregate_types() -> None:
+    assert short_type("plugipay.checkout_session.completed.v1") == "checkout_session.completed"
+    assert short_type("workspace.created") == "workspace.created"
+    assert aggregate_type_of("plugipay.gift_card.topped_up.v1") == "gift_card"
+    assert aggregate_type_of("workspace.member_joined") == "workspace_member"
+    assert aggregate_type_of("workspace.ownership_transferred") == "workspace_member"
+    assert aggregate_type_of("workspace.archived") == "workspace"

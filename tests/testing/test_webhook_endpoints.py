@@ -199,6 +199,13 @@ def test_add_webhook_endpoints_are_api_endpoints_too(raw: RawClient, fake: FakeP
     assert (listed["events"], listed["description"]) == (["workspace.updated"], "tests")
     data_of(raw.patch(f"{HOOKS}/{handle.id}", json={"active": False}))
     assert handle.active is False
+    # a URL set over the API replaces the callable
+    called: list[bytes] = []
+    moved = fake.add_webhook(lambda b, h: called.append(b), types=["workspace.updated"])
+    with Receiver() as receiver:
+        data_of(raw.patch(f"{HOOKS}/{moved.id}", json={"url": receiver.url}))
+        raw.patch(f"/api/v1/workspaces/{fake.workspace_id}", json={"name": "Moved"})
+    assert called == [] and len(receiver.received) == 1
     with pytest.raises(ValueError, match="http"):
         fake.add_webhook("ftp://example.com/x")
     with pytest.raises(TypeError):
