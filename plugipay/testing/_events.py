@@ -6,9 +6,11 @@
   "accountId", "workspaceId", "createdAt", "occurredAt", "data": {"object", "aggregateType",
   "aggregateId", "previousAttributes"?, …extra keys}}``. It is what ``fake.events`` lists and,
   serialized once, the body of every delivery of the event;
-- the ``EventRecord`` the events API answers: the envelope's fields plus ``mode``,
-  ``publishedAt`` and ``metadata`` ``{idempotencyKey, mode, requestId, source, replayOf}``, kept
-  in the ``EVENTS`` collection scoped by workspace and mode (lists answer the key's mode only).
+- the ``EventRecord`` the events API answers (SURVEY §2): ``{id, type, accountId, mode,
+  occurredAt, data, metadata: {idempotencyKey, mode, requestId, source, replayOf}, createdAt,
+  publishedAt}``, kept in the ``EVENTS`` collection scoped by workspace and mode (lists answer
+  the key's mode only). ``data`` is the envelope's; ``publishedAt`` is ``createdAt`` (events are
+  handed to the endpoints in the step that records them).
 
 The mode of an event is, in order: ``mode=`` given to ``emit``, the mode of the key whose request
 is running (the engine opens ``request()`` around every handler), the object's own ``mode``
@@ -325,11 +327,8 @@ class EventLog:
             "id": event_id,
             "type": event_type,
             "accountId": account_id,
-            "workspaceId": workspace_id,
             "mode": mode,
-            "createdAt": stamp,
             "occurredAt": occurred,
-            "publishedAt": stamp,
             "data": data,
             "metadata": {
                 "idempotencyKey": context.idempotency_key if context else None,
@@ -338,6 +337,9 @@ class EventLog:
                 "source": source or ("api" if context else "system"),
                 "replayOf": replay_of,
             },
+            "createdAt": stamp,
+            "publishedAt": stamp,
+            "_workspaceId": workspace_id,
         }
         # Inserted in emission order: a timer's event may carry an earlier occurredAt.
         order = f"{next(self._seq):016d}"

@@ -146,7 +146,7 @@ def replay(call: Call) -> Result:
         envelope = log.publish(
             str(original["type"]),
             str(original["accountId"]),
-            str(original["workspaceId"]),
+            str(original["_workspaceId"]),
             _copy_data(original["data"]),
             occurred=str(original["occurredAt"]),
             now=call.now,
