@@ -269,7 +269,9 @@ def strict_walk(plug: Any, partner: Any, fake: FakePlugipay) -> None:
     )
     first = next(iter(found.iter_pages()))
     assert len(first.data) == 1 and first.cursor is not None
-    rest = plug.events.list(type="plugipay.customer.created.v1", limit=100, cursor=first.cursor)
+    rest = plug.events.list(
+        type="plugipay.customer.created.v1", order="asc", limit=100, cursor=first.cursor
+    )
     assert triggered.id in [event.id for event in rest.data]
     assert plug.events.get(triggered.id).id == triggered.id
     assert "plugipay.customer.created.v1" in plug.events.types()
