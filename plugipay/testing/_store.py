@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from ._events import EventLog
 from ._ids import IdFactory
+from ._provider import Provider
 from ._timers import Timers
 
 __all__ = [
@@ -290,6 +291,8 @@ class Store:
         self.events = events
         self.timers = Timers()
         """Actions due at a business time (``plugipay.testing._timers``)."""
+        self.provider = Provider()
+        """The simulated payment provider: fee rate, refusals (``plugipay.testing._provider``)."""
         self.identities: dict[str, str] = {}
         self.keys: dict[str, ApiKey] = {}
         self.bearer: dict[str, ApiKey] = {}

@@ -17,11 +17,29 @@ from __future__ import annotations
 from types import ModuleType
 
 from .._routing import Route
-from . import adapters, admin, customers, members, onboarding, workspaces
+from . import (
+    adapters,
+    admin,
+    checkout_sessions,
+    customers,
+    members,
+    onboarding,
+    refunds,
+    workspaces,
+)
 
 __all__ = ["MODULES", "ROUTES"]
 
-MODULES: tuple[ModuleType, ...] = (customers, workspaces, members, admin, onboarding, adapters)
+MODULES: tuple[ModuleType, ...] = (
+    customers,
+    workspaces,
+    members,
+    admin,
+    onboarding,
+    adapters,
+    checkout_sessions,
+    refunds,
+)
 """Every resource module, in routing order."""
 
 ROUTES: tuple[Route, ...] = tuple(route for module in MODULES for route in module.ROUTES)
