@@ -42,13 +42,22 @@ ROLE_RANK = {"read_only": 0, "member": 1, "admin": 2, "owner": 3}
 DEFAULT_SCOPES = {
     "owner": ("*",),
     "admin": ("*",),
+    # Members take payments and see refunds; giving money back is for admins and owners.
     "member": (
         "plugipay:customer:create",
         "plugipay:customer:read",
         "plugipay:customer:write",
         "plugipay:workspace:read",
+        "plugipay:checkout:read",
+        "plugipay:checkout:write",
+        "plugipay:refund:read",
     ),
-    "read_only": ("plugipay:customer:read", "plugipay:workspace:read"),
+    "read_only": (
+        "plugipay:customer:read",
+        "plugipay:workspace:read",
+        "plugipay:checkout:read",
+        "plugipay:refund:read",
+    ),
 }
 PLATFORM_SCOPE = "plugipay:platform:admin"
 

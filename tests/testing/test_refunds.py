@@ -12,7 +12,7 @@ import pytest
 from plugipay.testing import FakePlugipay
 
 from .emulator_helpers import RawClient, data_of, error_of
-from .test_checkout_sessions import create, types_of
+from .test_checkout_sessions import BASE, SESSIONS, create, types_of
 
 REFUNDS = "/api/v1/refunds"
 ULID = "[0-9A-HJKMNP-TV-Z]{26}"
@@ -255,6 +255,25 @@ def test_scopes(raw: RawClient, fake: FakePlugipay) -> None:
     as_reader = RawClient(fake, key_id=reader.key_id, secret=reader.secret)
     assert as_reader.get(REFUNDS).status_code == 200
     assert error_of(refund(as_reader, chargeId="ch_1")) == (403, "INSUFFICIENT_SCOPE")
+
+
+def test_members_take_payments_but_only_admins_give_money_back(
+    raw: RawClient, fake: FakePlugipay
+) -> None:
+    charge = paid(raw, fake)["paymentId"]
+    member = fake.add_key(role="member")
+    as_member = RawClient(fake, key_id=member.key_id, secret=member.secret)
+    assert as_member.get(REFUNDS).status_code == 200
+    assert error_of(refund(as_member, chargeId=charge)) == (403, "INSUFFICIENT_SCOPE")
+    assert create(as_member)["status"] == "open"
+    admin = fake.add_key(role="admin")
+    as_admin = RawClient(fake, key_id=admin.key_id, secret=admin.secret)
+    assert data_of(refund(as_admin, chargeId=charge))["status"] == "succeeded"
+    reader = fake.add_key(role="read_only")
+    as_reader = RawClient(fake, key_id=reader.key_id, secret=reader.secret)
+    assert as_reader.get(REFUNDS).status_code == 200
+    denied = as_reader.post(SESSIONS, json=BASE, idempotency_key=None)
+    assert error_of(denied) == (403, "INSUFFICIENT_SCOPE")
 
 
 def strict_walk(plug: Any, partner: Any, fake: FakePlugipay) -> None:
