@@ -39,6 +39,15 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session
+def live(session: nox.Session) -> None:
+    """The end-to-end payment flows against real Plugipay too (never in CI): needs test-mode keys
+    in PLUGIPAY_LIVE_KEY_ID and PLUGIPAY_LIVE_SECRET (and PLUGIPAY_LIVE_BASE_URL to aim elsewhere);
+    without them the live cases skip. Steps only the emulator can play (the buyer) skip live."""
+    session.install("-e", ".[tests]")
+    session.run("python", "-m", "pytest", "--live", "-k", "take_a_payment", *session.posargs)
+
+
+@nox.session
 def mutation(session: nox.Session) -> None:
     """Mutation testing of the sans-IO core (not part of the check; see TESTING.md): one-token
     mutants of each core module against its fast tests. Extra args go to benchmarks/mutation.py."""

@@ -13,8 +13,29 @@ import pytest
 _PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
 
 
+LIVE_CREDENTIALS = pytest.StashKey[tuple[str, str, str | None] | None]()
+"""Test-mode credentials for real Plugipay, read only under ``--live`` (``nox -s live``)."""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--live",
+        action="store_true",
+        help="also run the end-to-end flows against real Plugipay with the test-mode keys in "
+        "PLUGIPAY_LIVE_KEY_ID / PLUGIPAY_LIVE_SECRET (nox -s live; never in CI)",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Drop proxy and ``PLUGIPAY_*`` variables before any test (or client) runs."""
+    """Drop proxy and ``PLUGIPAY_*`` variables before any test (or client) runs; under
+    ``--live``, the live test keys are kept aside first (nothing else reads them)."""
+    live = None
+    if config.getoption("--live"):
+        key_id = os.environ.get("PLUGIPAY_LIVE_KEY_ID", "")
+        secret = os.environ.get("PLUGIPAY_LIVE_SECRET", "")
+        base_url = os.environ.get("PLUGIPAY_LIVE_BASE_URL") or None
+        live = (key_id, secret, base_url) if key_id and secret else None
+    config.stash[LIVE_CREDENTIALS] = live
     for name in list(os.environ):
         if name.lower() in _PROXY_VARIABLES or name.startswith("PLUGIPAY_"):
             del os.environ[name]

@@ -8,7 +8,9 @@
 4. unknown key id → ``INVALID_KEY``; 5. revoked key → ``REVOKED_KEY``;
 6. signature mismatch → ``BAD_SIGNATURE``, compared in constant time over the string to sign
    built from the *canonical re-serialization* of the parsed body (``""`` for no body or ``{}``),
-   so bytes that differ from ``JSON.stringify``'s fail exactly as on the real server.
+   so bytes that differ from ``JSON.stringify``'s fail exactly as on the real server. A body that
+   parses to an empty object also passes when signed over ``{}`` (SPEC §2, "Decision (empty
+   objects)"): the published SDKs send ``{}`` to cancel, finalize and pay, signed over those bytes.
 
 A body that is not JSON (or holds values JavaScript can't parse, or is nested deeper than
 Python's recursion limit) is a 400 ``VALIDATION_ERROR``, reported after the key checks and
@@ -149,7 +151,15 @@ def authenticate(
     expected = sign_request(
         key.secret, method, target, timestamp, canonical, headers.get("idempotency-key")
     )
-    if not signatures_equal(expected, parsed.signature):
+    if not signatures_equal(expected, parsed.signature) and not (
+        value == {}
+        and signatures_equal(
+            sign_request(
+                key.secret, method, target, timestamp, b"{}", headers.get("idempotency-key")
+            ),
+            parsed.signature,
+        )
+    ):
         raise _unauthorized(
             "BAD_SIGNATURE",
             "The signature does not match the request (the body is hashed in its canonical "

@@ -19,14 +19,22 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from . import resources
-from ._auth import authenticate
+from ._auth import authenticate, parse_body
 from ._faults import DropBeforeCommit, Faults, RateLimit, RateLimiter, StatusFault
 from ._idempotency import Claim, IdempotencyStore
 from ._ids import IdFactory, iso_ms
-from ._routing import PLATFORM, Call, RouteTable
+from ._routing import ANONYMOUS, PLATFORM, Call, RouteTable
 from ._store import ApiKey, Obj, Store
 from ._validate import problem, validation_error
-from ._wire import ApiError, RawRequest, RawResponse, error_response, json_response
+from ._wire import (
+    ApiError,
+    Document,
+    RawRequest,
+    RawResponse,
+    document_response,
+    error_response,
+    json_response,
+)
 
 __all__ = ["ROUTES", "Engine", "Pending"]
 
@@ -145,11 +153,15 @@ class Engine:
     def _prepare(self, request: RawRequest) -> Call | RawResponse:
         store, headers = self.store, request.headers
         now = self.clock()
+        found = ROUTES.match(request.path, self.prefix)
+        public = found[0].get(request.method) if found is not None else None
+        if found is not None and public is not None and public.public:
+            body = parse_body(request.body)[0]
+            return Call(public, store, ANONYMOUS, {}, found[1], _query(request), body, None)
         # Key lookups are single dict/set reads: no lock needed around the CPU-heavy checks.
         key, body, canonical = authenticate(
             store, request.method, request.target, headers, request.body, now
         )
-        found = ROUTES.match(request.path, self.prefix)
         if found is None:
             raise ApiError(404, "NOT_FOUND", f"No route for {request.method} {request.path}")
         routes, params = found
@@ -170,9 +182,7 @@ class Engine:
         on_behalf_of = headers.get("x-plugipay-on-behalf-of", "")
         with store.lock:
             acting = self._acting(key, on_behalf_of)
-        query: dict[str, str] = {}
-        for name, value in parse_qsl(request.query, keep_blank_values=True):
-            query.setdefault(name, value)
+        query = _query(request)
         claim: Claim | None = None
         idempotency_key = headers.get("idempotency-key") or None
         if route.idempotency == "required" and idempotency_key is None:
@@ -215,18 +225,31 @@ class Engine:
                 store.timers.run_due(call.now)
                 with store.events.request(call.key, request_id, idempotency_key):
                     status, data, page = call.route.handler(call)
-            meta: dict[str, object] = {"requestId": request_id, "timestamp": iso_ms(now)}
-            if page is not None:
-                meta.update(page)
-            answer = json_response(status, {"data": data, "error": None, "meta": meta}, request_id)
+            if isinstance(data, Document):
+                answer = document_response(status, data, request_id)
+            else:
+                meta: dict[str, object] = {"requestId": request_id, "timestamp": iso_ms(now)}
+                if page is not None:
+                    meta.update(page)
+                envelope = {"data": data, "error": None, "meta": meta}
+                answer = json_response(status, envelope, request_id)
         except ApiError as error:
             answer = error_response(error, request_id)
         except Exception as exc:  # a bug in the emulator: answer it like a server would
             answer = _internal_error(exc, request_id)
         if call.claim is not None:
+            answer.read()  # a stored answer is replayed whole, so a chunked one is joined once
             self.idempotency.complete(call.claim, answer, now)
         store.events.deliver_pending()
         return answer
+
+
+def _query(request: RawRequest) -> dict[str, str]:
+    """The first value of each query parameter, form-decoded (``+`` is a space)."""
+    query: dict[str, str] = {}
+    for name, value in parse_qsl(request.query, keep_blank_values=True):
+        query.setdefault(name, value)
+    return query
 
 
 def _internal_error(exc: Exception, request_id: str) -> RawResponse:

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from . import _ledger
 from ._clock import BusinessClock, FakeClock
 from ._engine import Engine
 from ._events import EventLog, WebhookEndpoint, WebhookTarget, key_mode
@@ -30,8 +31,8 @@ from ._faults import Faults, RateLimiter
 from ._ids import IdFactory
 from ._store import ApiKey, Obj, Store, wire
 from ._transport import FakeTransport
-from ._wire import RawRequest
-from .resources import members, workspaces
+from ._wire import ApiError, RawRequest
+from .resources import checkout_sessions, members, workspaces
 from .resources.customers import CUSTOMERS
 
 if TYPE_CHECKING:
@@ -488,6 +489,78 @@ class FakePlugipay:
             )
             self._platform_workspaces[partner] = ws
         return ws
+
+    # -- money ---------------------------------------------------------------------------------
+
+    def pay_checkout_session(self, session_id: str, method: str = "qris") -> dict[str, object]:
+        """Pay an ``open`` checkout session as the buyer would (SPEC-MONEY §7): an automatic
+        method (``qris``, ``va``, ``ewallet``, ``card``, ``retail``, ``paypal``) completes it
+        (``paymentId``, a receipt, the ledger, ``checkout_session.completed``); ``bank_transfer``
+        puts it in ``pending_review`` for the merchant to ``confirm``. Returns the session.
+
+        ``KeyError`` for an unknown session; ``ValueError`` for a method it does not offer or a
+        session that isn't open (the message carries the API's error code)."""
+        return self._buyer(
+            session_id, lambda s, now: checkout_sessions.pay(self._store, s, method, now)
+        )
+
+    def fail_checkout_session(self, session_id: str) -> dict[str, object]:
+        """Make the buyer's payment fail: ``open`` → ``failed``. Returns the session; errors as
+        ``pay_checkout_session``."""
+        return self._buyer(
+            session_id, lambda s, now: checkout_sessions.fail_session(self._store, s, now)
+        )
+
+    def refuse_next_refund(
+        self, reason: str = "Refused by the provider", *, count: int = 1
+    ) -> None:
+        """Make the payment provider refuse the next ``count`` refunds with ``reason``: each
+        answers 422 ``PROVIDER_DECLINED`` and is kept with status ``failed``."""
+        with self._store.lock:
+            self._store.provider.refuse_refunds(reason, count)
+
+    @property
+    def fee_rate(self) -> float:
+        """The share of each payment kept as fees (default 0.02), rounded half up to the minor
+        unit; posted to ``platform_fees``. Settable (0 to 1); applies to later payments."""
+        return self._store.provider.fee_rate
+
+    @fee_rate.setter
+    def fee_rate(self, rate: float) -> None:
+        with self._store.lock:
+            self._store.provider.fee_rate = rate
+
+    def ledger_entries(self, workspace: str | None = None) -> list[dict[str, object]]:
+        """The ledger entries of ``workspace`` (default: the fake's own), in posting order."""
+        with self._store.lock:
+            ws = self._find(workspace) if workspace is not None else self._workspace
+            return [wire(e) for e in self._store[_ledger.LEDGER].ordered(str(ws["accountId"]))]
+
+    def ledger_balances(
+        self, workspace: str | None = None, *, currency: str | None = None
+    ) -> dict[str, int]:
+        """Account code → balance (debits − credits) of ``workspace`` (default: the fake's own),
+        over every entry or those of ``currency``; every code of the chart, summing to zero."""
+        with self._store.lock:
+            ws = self._find(workspace) if workspace is not None else self._workspace
+            rows = _ledger.balances(self._store, str(ws["accountId"]), currency)
+        return {str(row["code"]): int(str(row["balance"])) for row in rows}
+
+    def _buyer(self, session_id: str, action: Callable[[Obj, float], None]) -> dict[str, object]:
+        store = self._store
+        with store.lock:
+            now = self._business.time()
+            store.timers.run_due(now)  # a session past its expiry has expired by now
+            session = store[checkout_sessions.CHECKOUT_SESSIONS].get(session_id)
+            if session is None:
+                raise KeyError(f"no checkout session {session_id!r}")
+            try:
+                action(session, now)
+            except ApiError as error:
+                raise ValueError(f"{error.code}: {error.message}") from None
+            answer = wire(session)
+        store.events.deliver_pending()
+        return answer
 
     def __repr__(self) -> str:
         return (

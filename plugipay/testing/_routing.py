@@ -7,6 +7,10 @@ percent-decoded, so ``acc%2F..%2Fx`` is one parameter; within a bucket a literal
 over a parameter at the same place, otherwise declaration order decides. The engine answers an
 unknown path with 404 ``NOT_FOUND`` and a known path with another method with 405
 ``METHOD_NOT_ALLOWED`` (``Allow`` lists the methods in declaration order).
+
+A ``public`` route (the buyer-side checkout routes a browser calls) is served without
+authentication: its ``Call`` carries the ``ANONYMOUS`` key and no acting workspace, and its
+handler finds the workspace from the object the path names.
 """
 
 from __future__ import annotations
@@ -19,13 +23,17 @@ from urllib.parse import unquote
 from ._idempotency import Claim
 from ._store import PLATFORM_SCOPE, ApiKey, Obj, Store
 
-__all__ = ["PLATFORM", "Call", "Idempotency", "Result", "Route", "RouteTable"]
+__all__ = ["ANONYMOUS", "PLATFORM", "Call", "Idempotency", "Result", "Route", "RouteTable"]
 
 PLATFORM = PLATFORM_SCOPE
 """The scope of platform-admin routes: the key must also act for a partner."""
 
 Result = tuple[int, object, dict[str, object] | None]
-"""What a handler returns: ``(status, data, page meta or None)``."""
+"""What a handler returns: ``(status, data, page meta or None)``; ``data`` may be a
+``_wire.Document`` (a PDF, a page, a CSV), sent as it is instead of the JSON envelope."""
+
+ANONYMOUS = ApiKey(key_id="anonymous", secret="", workspace_id="", role="read_only", scopes=())
+"""The caller of a ``public`` route: unsigned, no workspace, no scope."""
 
 Idempotency = Literal["required", "honoured", "none"]
 """``required``: no ``Idempotency-Key`` is a 400; ``honoured``: a key replays; ``none``: ignored."""
@@ -43,6 +51,8 @@ class Route:
     handler: Callable[[Call], Result]
     scope: str
     idempotency: Idempotency
+    public: bool = False
+    """Served without authentication (``ANONYMOUS`` caller, empty ``acting``); ``scope`` unused."""
     pattern: tuple[str | None, ...] = field(init=False, repr=False, compare=False)
     """The literal segments, ``None`` where a parameter goes."""
     names: tuple[str, ...] = field(init=False, repr=False, compare=False)
@@ -73,7 +83,8 @@ class Call:
     store: Store
     key: ApiKey
     acting: Obj
-    """The workspace the call acts in: the key's own, or the on-behalf-of merchant's."""
+    """The workspace the call acts in: the key's own, or the on-behalf-of merchant's (empty on a
+    public route)."""
     params: Mapping[str, str]
     """The path parameters by name, percent-decoded."""
     query: Mapping[str, str]

@@ -2,7 +2,8 @@
 
 Each connection gets a daemon thread; ``close`` stops accepting, shuts down open connections
 (so idle keep-alive threads end) and joins the serving thread. A dropped-connection fault
-closes the socket without writing a byte, so clients see a real disconnect.
+closes the socket without writing a byte, so clients see a real disconnect. A chunked answer
+(a large export) goes out with ``Transfer-Encoding: chunked``, one HTTP chunk per piece.
 """
 
 from __future__ import annotations
@@ -55,11 +56,21 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response_only(answer.status)
         for name, value in answer.headers:
             self.send_header(name, value)
-        if answer.status != 204:
+        chunks = answer.chunks
+        if chunks is not None:
+            self.send_header("transfer-encoding", "chunked")
+        elif answer.status != 204:
             self.send_header("content-length", str(len(answer.body)))
         self.end_headers()
-        if self.command != "HEAD":
+        if self.command == "HEAD":
+            return
+        if chunks is None:
             self.wfile.write(answer.body)
+            return
+        for chunk in chunks:
+            if chunk:  # an empty chunk would end the body early
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        self.wfile.write(b"0\r\n\r\n")
 
     def _read_chunked(self) -> bytes:
         parts: list[bytes] = []

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ._ids import IdFactory
+from ._provider import Provider
 from ._timers import Timers
 
 if TYPE_CHECKING:
@@ -44,13 +45,22 @@ ROLE_RANK = {"read_only": 0, "member": 1, "admin": 2, "owner": 3}
 DEFAULT_SCOPES = {
     "owner": ("*",),
     "admin": ("*",),
+    # Members take payments and see refunds; giving money back is for admins and owners.
     "member": (
         "plugipay:customer:create",
         "plugipay:customer:read",
         "plugipay:customer:write",
         "plugipay:workspace:read",
+        "plugipay:checkout:read",
+        "plugipay:checkout:write",
+        "plugipay:refund:read",
     ),
-    "read_only": ("plugipay:customer:read", "plugipay:workspace:read"),
+    "read_only": (
+        "plugipay:customer:read",
+        "plugipay:workspace:read",
+        "plugipay:checkout:read",
+        "plugipay:refund:read",
+    ),
 }
 PLATFORM_SCOPE = "plugipay:platform:admin"
 
@@ -293,6 +303,8 @@ class Store:
         self.events = events
         self.timers = Timers()
         """Actions due at a business time (``plugipay.testing._timers``)."""
+        self.provider = Provider()
+        """The simulated payment provider: fee rate, refusals (``plugipay.testing._provider``)."""
         events.attach(self)
         self.identities: dict[str, str] = {}
         self.keys: dict[str, ApiKey] = {}

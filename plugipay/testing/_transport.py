@@ -6,11 +6,13 @@ and ``anyio.sleep`` on the async one, so it works on asyncio and trio and can be
 The client's read timeout (``request.extensions["timeout"]["read"]``) applies as on a real
 socket: when the injected latency exceeds it, the transport waits only that long, lets the
 request commit as the server would (its answer is lost), then raises ``httpx.ReadTimeout``.
+A chunked answer (a large export) reaches the client as a stream, read chunk by chunk.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator, Iterator
 
 import anyio
 import httpx
@@ -42,11 +44,27 @@ def _timed_out(request: httpx.Request) -> httpx.ReadTimeout:
     return httpx.ReadTimeout("The read operation timed out", request=request)
 
 
+class _Chunks(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A chunked answer's body for either flavour of client (producing a chunk never waits)."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self._chunks
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self._chunks:
+            yield chunk
+
+
 def _to_httpx(answer: RawResponse | None, request: httpx.Request) -> httpx.Response:
     if answer is None:
         raise httpx.RemoteProtocolError(
             "Server disconnected without sending a response.", request=request
         )
+    if answer.chunks is not None:
+        return httpx.Response(answer.status, headers=answer.headers, stream=_Chunks(answer.chunks))
     return httpx.Response(answer.status, headers=answer.headers, content=answer.body)
 
 

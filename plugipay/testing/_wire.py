@@ -6,19 +6,25 @@ per-field problems ``{"field": "email", "code": "invalid", "message": "…"}``; 
 wire name, dotted for nested values (``metadata.segment``); ``code`` is one of ``required``,
 ``invalid`` (wrong type, format or value), ``too_short``, ``too_long``, ``too_many``,
 ``unknown_field``, ``read_only`` (server-assigned) or ``not_patchable``.
+
+A handler answers JSON through the envelope, or a ``Document`` (a PDF, an HTML page, ESC/POS
+bytes, a CSV export) sent as it is; a document built from an iterable goes out in chunks as it is
+produced (``RawResponse.chunks``), so a large export is never held whole.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 __all__ = [
     "ApiError",
+    "Document",
     "FieldProblem",
     "RawRequest",
     "RawResponse",
+    "document_response",
     "dumps",
     "error_response",
     "json_response",
@@ -61,11 +67,20 @@ class RawRequest:
 
 @dataclass(slots=True)
 class RawResponse:
-    """A response the fake gives back: status, headers (name, value) and body bytes."""
+    """A response the fake gives back: status, headers (name, value) and body bytes, or a body
+    produced chunk by chunk."""
 
     status: int
     headers: list[tuple[str, str]]
     body: bytes = b""
+    chunks: Iterator[bytes] | None = field(default=None, repr=False)
+    """When set, the body (``body`` is then empty): read once, in order, as it is produced."""
+
+    def read(self) -> bytes:
+        """The whole body; a chunked one is consumed and kept in ``body``."""
+        if self.chunks is not None:
+            self.body, self.chunks = b"".join(self.chunks), None
+        return self.body
 
     def header(self, name: str) -> str | None:
         """The first value of header ``name`` (lower case), if present."""
@@ -73,6 +88,19 @@ class RawResponse:
             if key == name:
                 return value
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A handler's non-JSON answer (``data`` of its result): sent as is, without an envelope."""
+
+    content_type: str
+    """The ``Content-Type`` header, e.g. ``application/pdf`` or ``text/html; charset=utf-8``."""
+    content: bytes | Iterable[bytes] = field(repr=False)
+    """The body, or the chunks it is made of (produced lazily, after the store lock is released,
+    so a chunk generator must only read data it captured when it was made)."""
+    filename: str | None = None
+    """Offered as ``Content-Disposition: inline; filename="…"`` when set (ASCII)."""
 
 
 class ApiError(Exception):
@@ -108,6 +136,17 @@ def json_response(
     if status == 204:
         return RawResponse(204, [("x-request-id", request_id), *extra], b"")
     return RawResponse(status, headers, dumps(payload))
+
+
+def document_response(status: int, document: Document, request_id: str) -> RawResponse:
+    """A ``Document`` sent as it is: its content type, an optional filename, whole or chunked."""
+    headers = [("content-type", document.content_type), ("x-request-id", request_id)]
+    if document.filename is not None:
+        headers.append(("content-disposition", f'inline; filename="{document.filename}"'))
+    content = document.content
+    if isinstance(content, bytes | bytearray):
+        return RawResponse(status, headers, bytes(content))
+    return RawResponse(status, headers, chunks=iter(content))
 
 
 def error_response(error: ApiError, request_id: str) -> RawResponse:

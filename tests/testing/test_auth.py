@@ -69,6 +69,57 @@ def test_empty_object_body_signs_the_empty_string(raw: RawClient, fake: FakePlug
     assert data_of(response)["email"] is None
 
 
+@pytest.mark.parametrize("sent", [b"{}", b"{ }", b" {}\n"])
+@pytest.mark.parametrize("signed_over", [b"", b"{}"])
+def test_empty_object_body_signed_over_either_form_is_accepted(
+    raw: RawClient, fake: FakePlugipay, sent: bytes, signed_over: bytes
+) -> None:
+    """SPEC §2, "Decision (empty objects)": the published SDKs sign ``{}`` over its two bytes."""
+    headers = signed_headers(
+        "POST",
+        "/api/v1/customers",
+        signed_over,
+        key_id=fake.key_id,
+        secret=fake.secret,
+        timestamp=int(fake.clock.time()),
+        idempotency_key="idem_1",
+    )
+    response = raw.http.post(fake.base_url + "/api/v1/customers", content=sent, headers=headers)
+    assert response.status_code == 201, response.text
+
+
+@pytest.mark.parametrize("signed_over", [b"[]", b"{ }", b"null", b'{"a":1}'])
+def test_empty_object_body_signed_over_anything_else_fails(
+    raw: RawClient, fake: FakePlugipay, signed_over: bytes
+) -> None:
+    headers = signed_headers(
+        "POST",
+        "/api/v1/customers",
+        signed_over,
+        key_id=fake.key_id,
+        secret=fake.secret,
+        timestamp=int(fake.clock.time()),
+        idempotency_key="idem_1",
+    )
+    response = raw.http.post(fake.base_url + "/api/v1/customers", content=b"{}", headers=headers)
+    assert error_of(response) == (401, "BAD_SIGNATURE")
+    # a non-empty body signed over "{}" is no exception either
+    headers = signed_headers(
+        "POST",
+        "/api/v1/customers",
+        b"{}",
+        key_id=fake.key_id,
+        secret=fake.secret,
+        timestamp=int(fake.clock.time()),
+        idempotency_key="idem_2",
+    )
+    response = raw.http.post(
+        fake.base_url + "/api/v1/customers", content=b'{"name":"x"}', headers=headers
+    )
+    assert error_of(response) == (401, "BAD_SIGNATURE")
+    assert fake.customers == []
+
+
 @pytest.mark.parametrize(("age", "ok"), [(300, True), (301, False), (-300, True), (-301, False)])
 def test_clock_skew_is_300_seconds(raw: RawClient, fake: FakePlugipay, age: int, ok: bool) -> None:
     response = raw.get("/api/v1/customers", timestamp=int(fake.clock.time()) - age)

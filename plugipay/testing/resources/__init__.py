@@ -20,10 +20,12 @@ from .._routing import Route
 from . import (
     adapters,
     admin,
+    checkout_sessions,
     customers,
     events,
     members,
     onboarding,
+    refunds,
     webhook_endpoints,
     workspaces,
 )
@@ -37,6 +39,8 @@ MODULES: tuple[ModuleType, ...] = (
     admin,
     onboarding,
     adapters,
+    checkout_sessions,
+    refunds,
     events,
     webhook_endpoints,
 )

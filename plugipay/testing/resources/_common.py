@@ -3,6 +3,9 @@ and the workspace a path names as the caller may see it."""
 
 from __future__ import annotations
 
+import math
+
+from .._ids import iso_ms, parse_iso
 from .._routing import Call
 from .._store import ROLE_RANK, Obj, SortKey, Store, decode_cursor, encode_cursor, wire
 from .._validate import problem, validation_error
@@ -23,6 +26,7 @@ __all__ = [
     "opt_str",
     "path_workspace",
     "role_at_least",
+    "time_query",
     "visible",
 ]
 
@@ -71,6 +75,31 @@ def after(call: Call) -> SortKey | None:
     if key is None:
         raise bad_query("cursor", "cursor is not a cursor this API returned")
     return key
+
+
+# Stamps of four-digit years compare correctly as strings; nothing stored lies outside them.
+_MIN_UNIX = -30_610_224_000.0  # 1000-01-01T00:00:00Z
+_MAX_UNIX = 253_402_300_800.0  # 10000-01-01T00:00:00Z
+
+
+def time_query(call: Call, name: str, *, upper: bool = False) -> str | None:
+    """The query parameter ``name`` (ISO 8601 or unix seconds) as a stored stamp, to compare
+    with ``createdAt``-like fields as strings: ``stamp > bound`` is strictly after it, and with
+    ``upper`` (the bound rounded up to the millisecond) ``stamp < bound`` strictly before it."""
+    text = call.query.get(name)
+    if not text:
+        return None
+    try:
+        unix: float | None = float(text)
+    except ValueError:
+        unix = parse_iso(text)
+    if unix is None or not _MIN_UNIX <= unix < _MAX_UNIX:  # also refuses nan and ±inf
+        raise bad_query(
+            name, f"{name} must be ISO 8601 or unix seconds, from year 1000 to year 9999"
+        )
+    # Stored stamps have whole milliseconds: "strictly after t" equals "after floor(t) in ms",
+    # and "strictly before t" equals "before ceil(t) in ms".
+    return iso_ms(math.ceil(unix * 1000) / 1000 if upper else unix)
 
 
 def choice(call: Call, name: str, allowed: tuple[str, ...], default: str | None) -> str | None:

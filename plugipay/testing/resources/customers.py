@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from .._ids import iso_ms, parse_iso
+from .._ids import iso_ms
 from .._routing import Call, Result, Route
 from .._store import Kind, Obj, wire
 from .._validate import (
@@ -19,7 +19,16 @@ from .._validate import (
     require_object,
     string_rule,
 )
-from ._common import after, bad_query, choice, conflict, limit, list_page, not_found
+from ._common import (
+    after,
+    bad_query,
+    choice,
+    conflict,
+    limit,
+    list_page,
+    not_found,
+    time_query,
+)
 
 __all__ = ["CUSTOMERS", "ROUTES"]
 
@@ -38,10 +47,6 @@ _NULLABLE = frozenset(_RULES)
 _ASSIGNED = frozenset({"id", "arn", "accountId", "createdAt", "updatedAt"})
 _EXTERNAL_ID_TAKEN = "externalId already exists for this account"
 
-# Stamps of four-digit years compare correctly as strings; nothing stored lies outside them.
-_MIN_UNIX = -30_610_224_000.0  # 1000-01-01T00:00:00Z
-_MAX_UNIX = 253_402_300_800.0  # 10000-01-01T00:00:00Z
-
 
 def _check(body: Mapping[str, object]) -> None:
     check_fields(body, _RULES, nullable=_NULLABLE, read_only=_ASSIGNED)
@@ -56,23 +61,6 @@ def _customer(call: Call) -> Obj:
     if customer is None:
         raise not_found("Customer")
     return customer
-
-
-def _created_after(call: Call) -> str | None:
-    text = call.query.get("createdAfter")
-    if not text:
-        return None
-    try:
-        unix: float | None = float(text)
-    except ValueError:
-        unix = parse_iso(text)
-    if unix is None or not _MIN_UNIX <= unix < _MAX_UNIX:  # also refuses nan and ±inf
-        raise bad_query(
-            "createdAfter",
-            "createdAfter must be ISO 8601 or unix seconds, from year 1000 to year 9999",
-        )
-    # Stored stamps have whole milliseconds: "strictly after t" equals "after floor(t) in ms".
-    return iso_ms(unix)
 
 
 def create(call: Call) -> Result:
@@ -123,7 +111,7 @@ def list_customers(call: Call) -> Result:
     descending = choice(call, "order", ("asc", "desc"), "desc") == "desc"
     email = call.query.get("email")
     external = call.query.get("externalId")
-    after_stamp = _created_after(call)
+    after_stamp = time_query(call, "createdAfter")
     customers, account = call.store[CUSTOMERS], str(call.acting["accountId"])
     within = None
     if external is not None:
