@@ -13,8 +13,8 @@
   handed to the endpoints in the step that records them).
 
 The mode of an event is, in order: ``mode=`` given to ``emit``, the mode of the key whose request
-is running (the engine opens ``request()`` around every handler), the object's own ``mode``
-field, else ``"test"``. ``source`` is ``"api"`` inside a request, ``"system"`` outside one (timers,
+is running (the engine opens ``request()`` around every handler; an unsigned buyer-side call has
+none), the object's own ``mode`` field, else ``"test"``. ``source`` is ``"api"`` inside a request, ``"system"`` outside one (timers,
 test hooks), or ``"trigger"`` / ``"replay"`` for the events API's synthetic and replayed events.
 
 Fan-out to webhook endpoints is ``_deliveries``' job; this module hands it each new event.
@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ._ids import IdFactory, iso_ms
+from ._routing import ANONYMOUS
 from ._store import ApiKey, Kind, Obj, Store
 
 if TYPE_CHECKING:
@@ -129,7 +130,8 @@ def event_scope(account_id: str, mode: str) -> str:
 class _Context:
     """Who is causing the events being emitted now."""
 
-    mode: str
+    mode: str | None
+    """The key's mode; ``None`` for an unsigned buyer-side call (the object's own decides)."""
     request_id: str | None
     idempotency_key: str | None
 
@@ -248,7 +250,8 @@ class EventLog:
         """Events emitted inside carry this request's key mode, request id and idempotency key
         (the engine wraps each handler, store lock held)."""
         previous = self._context
-        self._context = _Context(key_mode(key), request_id, idempotency_key)
+        mode = None if key is ANONYMOUS else key_mode(key)
+        self._context = _Context(mode, request_id, idempotency_key)
         try:
             yield
         finally:
@@ -349,7 +352,7 @@ class EventLog:
         return envelope
 
     def _mode_for(self, obj: Mapping[str, object]) -> str:
-        if self._context is not None:
+        if self._context is not None and self._context.mode is not None:
             return self._context.mode
         own = obj.get("mode")
         return own if own in ("test", "live") and isinstance(own, str) else "test"

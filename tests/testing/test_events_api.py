@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+import httpx
 import pytest
 
 from plugipay.testing import FakePlugipay
@@ -277,3 +278,30 @@ def strict_walk(plug: Any, partner: Any, fake: FakePlugipay) -> None:
     assert "plugipay.customer.created.v1" in plug.events.types()
     replayed = plug.events.replay([triggered.id])
     assert [event.raw["metadata"]["replayOf"] for event in replayed] == [triggered.id]
+
+
+def test_a_buyer_paying_a_live_session_emits_a_live_event(fake: FakePlugipay) -> None:
+    live = live_raw(fake)
+    session = data_of(
+        live.post(
+            "/api/v1/checkout-sessions",
+            json={
+                "amount": 150_000,
+                "currency": "IDR",
+                "methods": ["qris"],
+                "successUrl": "https://shop.example/ok",
+                "cancelUrl": "https://shop.example/cancel",
+            },
+            idempotency_key="idem_live_session",
+        )
+    )
+    assert session["mode"] == "live"
+    with httpx.Client(transport=fake.transport) as browser:  # unsigned, as the buyer's widget
+        paid = browser.post(
+            f"{fake.base_url}/api/v1/public/checkout/sessions/{session['id']}/charge",
+            json={"method": "qris"},
+        )
+    assert paid.status_code < 300, paid.text
+    [completed] = data_of(live.get(f"{EVENTS}?type=plugipay.checkout_session.completed.v1"))
+    assert (completed["mode"], completed["metadata"]["source"]) == ("live", "api")
+    assert completed["metadata"]["requestId"] == paid.headers["x-request-id"]
