@@ -8,10 +8,8 @@ emulator, not our client.
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 from collections.abc import Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -182,39 +180,3 @@ class AsyncRawClient:
         return await self.http.request(
             method, self.fake.base_url + target, content=body, headers=headers
         )
-
-
-class Receiver:
-    """A webhook receiver on a 127.0.0.1 port: records each POST and answers the next status of
-    ``statuses`` (then 200). Use as a context manager; ``url`` is where to point an endpoint."""
-
-    def __init__(self, statuses: tuple[int, ...] = ()) -> None:
-        self.received: list[tuple[bytes, dict[str, str]]] = []
-        script = list(statuses)
-        received = self.received
-
-        class Handler(BaseHTTPRequestHandler):
-            timeout = 5  # a stuck client can't hold a handler thread for long
-
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["content-length"]))
-                received.append((body, {k.lower(): v for k, v in self.headers.items()}))
-                self.send_response(script.pop(0) if script else 200)
-                self.send_header("content-length", "0")
-                self.end_headers()
-
-            def log_message(self, format: str, *args: object) -> None:
-                return
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/hooks"
-
-    def __enter__(self) -> Receiver:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=10)

@@ -14,8 +14,9 @@ import pytest
 from plugipay import webhooks
 from plugipay.testing import FakePlugipay
 from plugipay.testing._ids import iso_ms, parse_iso
+from tests.webhook_receiver import WebhookReceiver
 
-from .emulator_helpers import START, RawClient, Receiver, data_of, error_of
+from .emulator_helpers import START, RawClient, data_of, error_of
 
 DELIVERIES = "/api/v1/webhooks/deliveries"
 CREATED = "plugipay.customer.created.v1"
@@ -107,17 +108,17 @@ def test_500_five_times_then_200_arrives_once_each_in_event_order(
 def test_a_loopback_url_gets_the_same_order_and_signatures(
     raw: RawClient, fake: FakePlugipay
 ) -> None:
-    with Receiver(statuses=(500, 503)) as receiver:
+    with WebhookReceiver(statuses=(500, 503)) as receiver:
         handle = fake.add_webhook(receiver.url, secret="whsec_http")
         raw.create_customer(name="a")
         raw.create_customer(name="b")
         fake.advance(60)
         fake.advance(300)
     events = [str(e["id"]) for e in fake.events if e["type"] == CREATED]
-    ids = [json.loads(body)["id"] for body, _ in receiver.received]
+    ids = [json.loads(d.body)["id"] for d in receiver.received]
     assert ids == [events[0]] * 3 + [events[1]]
-    for (body, headers), stamp in zip(receiver.received, (0, 60, 360, 360), strict=True):
-        assert webhooks.verify(body, headers, "whsec_http", now=START + stamp).id in events
+    for got, stamp in zip(receiver.received, (0, 60, 360, 360), strict=True):
+        assert webhooks.verify(got.body, got.headers, "whsec_http", now=START + stamp).id in events
     assert handle.failures == [(events[0], "HTTP 500"), (events[0], "HTTP 503")]
     log = fake.webhook_deliveries[0]["attemptLog"]
     assert [a["responseCode"] for a in log] == [500, 503, 200]

@@ -10,8 +10,9 @@ import pytest
 
 from plugipay import webhooks
 from plugipay.testing import FakePlugipay
+from tests.webhook_receiver import WebhookReceiver
 
-from .emulator_helpers import RawClient, Receiver, data_of, error_of
+from .emulator_helpers import RawClient, data_of, error_of
 from .test_events_api import live_raw
 
 HOOKS = "/api/v1/webhooks"
@@ -178,11 +179,12 @@ def test_a_member_key_lacks_the_webhook_scopes(fake: FakePlugipay) -> None:
 def test_an_endpoint_made_over_the_api_receives_signed_posts(
     raw: RawClient, fake: FakePlugipay
 ) -> None:
-    with Receiver() as receiver:
+    with WebhookReceiver() as receiver:
         made = create(raw, url=receiver.url, events=["customer.created"])
         customer = raw.create_customer(name="Ada")
         raw.patch(f"/api/v1/workspaces/{fake.workspace_id}", json={"name": "Not subscribed"})
-    [(body, headers)] = receiver.received
+    [delivery] = receiver.received
+    body, headers = delivery.body, delivery.headers
     event = webhooks.verify(body, headers, made["secret"], now=fake.now())
     assert (event.type, event.data.id) == ("plugipay.customer.created.v1", customer["id"])
     assert headers["content-type"] == "application/json"
@@ -202,7 +204,7 @@ def test_add_webhook_endpoints_are_api_endpoints_too(raw: RawClient, fake: FakeP
     # a URL set over the API replaces the callable
     called: list[bytes] = []
     moved = fake.add_webhook(lambda b, h: called.append(b), types=["workspace.updated"])
-    with Receiver() as receiver:
+    with WebhookReceiver() as receiver:
         data_of(raw.patch(f"{HOOKS}/{moved.id}", json={"url": receiver.url}))
         raw.patch(f"/api/v1/workspaces/{fake.workspace_id}", json={"name": "Moved"})
     assert called == [] and len(receiver.received) == 1
