@@ -4,7 +4,8 @@ Every event an active endpoint subscribes to (same mode; its workspace, or every
 ``fake.add_webhook`` endpoint made without ``account_id``; an empty ``events`` list means every
 type) becomes one delivery whose ``body`` is the envelope serialized once: every attempt sends
 exactly those bytes, signed afresh with the endpoint's secret at the business time of the attempt
-(``X-Plugipay-Signature: t=…,v1=…``, ``plugipay.webhooks.sign``).
+(``X-Plugipay-Signature: t=…,v1=…``, ``plugipay.webhooks.sign``). After ``fake.advance`` that
+time is ahead of the wall clock, so a receiver verifies with ``now=fake.now()``.
 
 Ordering. Each endpoint has a FIFO of its pending deliveries and only the head is ever attempted,
 so a delivery waiting for a retry holds back the later ones of that endpoint: an endpoint sees its
@@ -274,6 +275,7 @@ class Deliveries:
     def delete_endpoint(self, endpoint: Endpoint, now: float) -> None:
         """Forget ``endpoint``; its pending deliveries fail."""
         self._fail_pending(endpoint, now, "endpoint deleted")
+        endpoint.record["active"] = False  # what an add_webhook handle still reads
         self._store[WEBHOOK_ENDPOINTS].remove(endpoint.record)
         del self._endpoints[endpoint.id]
 

@@ -199,7 +199,9 @@ def test_add_webhook_endpoints_are_api_endpoints_too(raw: RawClient, fake: FakeP
     [listed] = data_of(raw.get(HOOKS))
     assert listed["id"] == handle.id and listed["url"].startswith("python:")
     assert (listed["events"], listed["description"]) == (["workspace.updated"], "tests")
-    data_of(raw.patch(f"{HOOKS}/{handle.id}", json={"active": False}))
+    data_of(raw.patch(f"{HOOKS}/{handle.id}", json={"active": True}))
+    assert handle.active is True
+    raw.delete(f"{HOOKS}/{handle.id}")
     assert handle.active is False
     # a URL set over the API replaces the callable
     called: list[bytes] = []
