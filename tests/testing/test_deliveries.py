@@ -397,3 +397,36 @@ def strict_walk(plug: Any, partner: Any, fake: FakePlugipay) -> None:
     rest = plug.webhook_deliveries.list(endpoint_id=handle.id, limit=10, cursor=first.cursor)
     assert [d.id for d in rest.data] == [delivery.id]
     plug.webhook_endpoints.delete(handle.id)
+
+
+def test_order_holds_across_threads_under_failures() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Lock
+
+    fake = FakePlugipay(seed=5)
+    lock = Lock()
+    calls: list[str] = []
+
+    def flaky(body: bytes, headers: Mapping[str, str]) -> int:
+        with lock:
+            calls.append(json.loads(body)["id"])
+            return 500 if len(calls) % 3 == 0 else 204
+
+    handle = fake.add_webhook(flaky, types=[CREATED])
+
+    def create(i: int) -> None:
+        with fake.client() as plug:
+            plug.customers.create(external_id=f"t-{i}")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(create, range(60)))
+    for _ in range(200):
+        if not advance_to_next_retry(fake):
+            break
+    created = [str(e["id"]) for e in fake.events if e["type"] == CREATED]
+    assert len(created) == 60
+    assert handle.delivered == created, "each event once, in event order"
+    assert len(handle.failures) == len(calls) - 60
+    # every failure was a retry of the head: the calls never skip ahead of a failed event
+    firsts = list(dict.fromkeys(calls))
+    assert firsts == created
