@@ -14,8 +14,9 @@
 
 The mode of an event is, in order: ``mode=`` given to ``emit``, the mode of the key whose request
 is running (the engine opens ``request()`` around every handler; an unsigned buyer-side call has
-none), the object's own ``mode`` field, else ``"test"``. ``source`` is ``"api"`` inside a request, ``"system"`` outside one (timers,
-test hooks), or ``"trigger"`` / ``"replay"`` for the events API's synthetic and replayed events.
+none), the object's own ``mode`` field, else ``"test"``. ``source`` is ``"api"`` inside a
+request, ``"system"`` outside one (timers, test hooks), or ``"trigger"`` / ``"replay"`` for the
+events API's synthetic and replayed events.
 
 Fan-out to webhook endpoints is ``_deliveries``' job; this module hands it each new event.
 """
