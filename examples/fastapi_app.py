@@ -1,4 +1,5 @@
-"""A FastAPI app with one ``AsyncPlugipayClient`` for its whole life, and a webhook route.
+"""A FastAPI app with one ``AsyncPlugipayClient`` for its whole life: sign-up, a checkout flow
+(start a payment for an order, learn it was paid from the webhook, refund it), and the webhook route.
 
 Run: ``PLUGIPAY_WEBHOOK_SECRET=whsec_… uvicorn fastapi_app:app`` with the usual ``PLUGIPAY_*``
 credentials in the environment (``python -m plugipay.testing serve`` prints a set to try).
@@ -12,7 +13,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, HTTPException, Request
 
-from plugipay import AsyncPlugipayClient, PlugipaySignatureError, webhooks
+from plugipay import AsyncPlugipayClient, CheckoutSession, PlugipaySignatureError, webhooks
 
 
 @asynccontextmanager
@@ -24,6 +25,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 app = FastAPI(lifespan=lifespan)
+
+PAID: dict[str, str] = {}
+"""Order id → checkout session id, filled by the webhook (a database table in a real shop)."""
 
 
 def _client(request: Request) -> AsyncPlugipayClient:
@@ -40,6 +44,36 @@ async def signup(request: Request, email: str, order_id: str) -> dict[str, str]:
     return {"customer_id": customer.id}
 
 
+@app.post("/orders/{order_id}/checkout", status_code=201)
+async def start_checkout(request: Request, order_id: str, amount: int) -> dict[str, str]:
+    """Starts the payment of an order: one session per order, however often the buyer clicks."""
+    session = await _client(request).checkout_sessions.create(
+        amount=amount,
+        currency="IDR",
+        methods=["qris", "va", "ewallet"],
+        success_url=f"https://shop.example/orders/{order_id}/thanks",
+        cancel_url=f"https://shop.example/orders/{order_id}",
+        metadata={"order_id": order_id},
+        idempotency_key=f"checkout-{order_id}",
+    )
+    # Send the buyer to session.hosted_url; the webhook says when they have paid.
+    return {"session_id": session.id, "pay_at": session.hosted_url or ""}
+
+
+@app.post("/orders/{order_id}/refund")
+async def refund_order(request: Request, order_id: str) -> dict[str, object]:
+    """Refunds what is left of a paid order (once: the key names the order)."""
+    if order_id not in PAID:
+        raise HTTPException(status_code=409, detail="order not paid")
+    refund = await _client(request).refunds.create(
+        source_type="checkout_session",
+        source_id=PAID[order_id],
+        reason="requested_by_customer",
+        idempotency_key=f"refund-{order_id}",
+    )
+    return {"refund_id": refund.id, "amount": refund.amount, "status": refund.status}
+
+
 @app.post("/webhooks/plugipay")
 async def plugipay_webhook(request: Request) -> dict[str, str]:
     """Verifies the signature over the raw body before trusting anything in it."""
@@ -48,4 +82,8 @@ async def plugipay_webhook(request: Request) -> dict[str, str]:
         event = webhooks.verify(raw_body, request.headers, os.environ["PLUGIPAY_WEBHOOK_SECRET"])
     except PlugipaySignatureError as exc:
         raise HTTPException(status_code=400, detail=exc.code) from exc
-    return {"received": event.type}
+    session = event.data
+    if isinstance(session, CheckoutSession) and session.status == "completed":
+        # Deliveries are at least once: recording the same payment twice must change nothing.
+        PAID[(session.metadata or {}).get("order_id", "")] = session.id
+    return {"received": event.type or ""}

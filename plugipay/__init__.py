@@ -16,16 +16,21 @@ from ._version import __version__ as __version__
 # re-exports; one star import per model family (see ``plugipay._models``).
 if TYPE_CHECKING:
     from ._async._client import AsyncPlugipayClient as AsyncPlugipayClient
+    from ._async._download import AsyncDownload as AsyncDownload
     from ._async._pagination import AsyncCursorPaginator as AsyncCursorPaginator
     from ._async._pagination import AsyncPage as AsyncPage
     from ._exceptions import *  # noqa: F403
     from ._models._base import Resource as Resource
+    from ._models.checkout import *  # noqa: F403
     from ._models.customers import *  # noqa: F403
     from ._models.events import *  # noqa: F403
     from ._models.platform import *  # noqa: F403
+    from ._models.refunds import *  # noqa: F403
+    from ._models.webhooks import *  # noqa: F403
     from ._models.workspaces import *  # noqa: F403
     from ._page import PageResult as PageResult
     from ._sync._client import PlugipayClient as PlugipayClient
+    from ._sync._download import Download as Download
     from ._sync._pagination import CursorPaginator as CursorPaginator
     from ._sync._pagination import Page as Page
     from ._types import NOT_GIVEN as NOT_GIVEN
@@ -39,10 +44,12 @@ if TYPE_CHECKING:
 # Public names that are neither errors nor models: name -> (module, attribute).
 _CORE: dict[str, tuple[str, str]] = {
     "AsyncCursorPaginator": ("._async._pagination", "AsyncCursorPaginator"),
+    "AsyncDownload": ("._async._download", "AsyncDownload"),
     "AsyncPage": ("._async._pagination", "AsyncPage"),
     "AsyncPlugipay": ("._async._client", "AsyncPlugipayClient"),
     "AsyncPlugipayClient": ("._async._client", "AsyncPlugipayClient"),
     "CursorPaginator": ("._sync._pagination", "CursorPaginator"),
+    "Download": ("._sync._download", "Download"),
     "NOT_GIVEN": ("._types", "NOT_GIVEN"),
     "NotGiven": ("._types", "NotGiven"),
     "Page": ("._sync._pagination", "Page"),

@@ -50,9 +50,26 @@ _Reader = Callable[[dict[str, Any]], Any]
 _Kind = Literal["plain", "datetime", "event", "model", "models"]
 
 _STRICT_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
-_EVENT_DATA_KEYS = frozenset({"object", "previousAttributes"})
+# The keys of a webhook event's "data" (SPEC-MONEY §2: the union of both observed envelopes).
+_EVENT_DATA_KEYS = frozenset(
+    {
+        "object",
+        "previousAttributes",
+        "aggregateType",
+        "aggregateId",
+        "to",
+        "reason",
+        "entry",
+        "daysAdvanced",
+    }
+)
 # WebhookEvent fields read from inside the wire "data" object rather than from a key of their own.
-_EVENT_FIELDS = frozenset({"data", "previous_attributes"})
+_EVENT_FIELDS = frozenset({"data", "previous_attributes", "aggregate_type", "aggregate_id"})
+# WebhookEvent timestamps: each envelope has one of the two keys; either field reads either key.
+_EVENT_TIMES = {
+    "created_at": ("createdAt", "occurredAt"),
+    "occurred_at": ("occurredAt", "createdAt"),
+}
 
 
 def _camel(name: str) -> str:
@@ -161,6 +178,8 @@ def _field_of_type(cls: type, attribute: attrs.Attribute[Any], tp: Any) -> _Fiel
     required = attribute.default is attrs.NOTHING
     if cls is WebhookEvent and name in _EVENT_FIELDS:
         return _Field(name, "data", "event", None, required)
+    if cls is WebhookEvent and name in _EVENT_TIMES:
+        return _Field(name, _EVENT_TIMES[name][0], "event", None, required)
     members = [m for m in _union_members(tp) if m is not types.NoneType]
     if datetime in members:
         return _Field(name, _camel(name), "datetime", None, required)
@@ -296,7 +315,37 @@ def _event_readers(conv: cattrs.Converter, strict: bool) -> dict[str, _Reader]:
             )
         return previous
 
-    return {"data": read_object, "previous_attributes": read_previous}
+    def data_string(name: str, wire: str) -> _Reader:
+        def read(payload: dict[str, Any]) -> Any:
+            data = container(payload)
+            value = data.get(wire) if data is not None else None
+            if value is not None and not isinstance(value, str):
+                raise InvalidResponseError(f"WebhookEvent.{name}: unexpected {_json_type(value)}")
+            return value
+
+        return read
+
+    parse = _parse_datetime_strict if strict else _parse_datetime
+
+    def timestamp(name: str) -> _Reader:
+        own, other = _EVENT_TIMES[name]
+
+        def read(payload: dict[str, Any]) -> Any:
+            value = payload.get(own)
+            if value is None:
+                value = payload.get(other)
+            return None if value is None else parse(value, WebhookEvent, name)
+
+        return read
+
+    return {
+        "data": read_object,
+        "previous_attributes": read_previous,
+        "aggregate_type": data_string("aggregate_type", "aggregateType"),
+        "aggregate_id": data_string("aggregate_id", "aggregateId"),
+        "created_at": timestamp("created_at"),
+        "occurred_at": timestamp("occurred_at"),
+    }
 
 
 # --- the generated structuring functions -------------------------------------------------------
@@ -493,9 +542,20 @@ def to_wire(obj: Resource) -> dict[str, Any]:
             continue
         wire[f.wire] = _wire_value(value)
     if isinstance(obj, WebhookEvent):
+        for name, (own, other) in _EVENT_TIMES.items():
+            value = getattr(obj, name)
+            # Each envelope has one timestamp key, which both fields read: write a field under
+            # its own key only where that key was sent, or where neither was (a model built by hand).
+            if own in obj.raw or (value is not None and other not in obj.raw):
+                wire[own] = _wire_value(value)
         data = wire.get("data")
         container = dict(data) if isinstance(data, dict) else {}
-        for key, value in (("object", obj.data), ("previousAttributes", obj.previous_attributes)):
+        for key, value in (
+            ("object", obj.data),
+            ("previousAttributes", obj.previous_attributes),
+            ("aggregateType", obj.aggregate_type),
+            ("aggregateId", obj.aggregate_id),
+        ):
             if value is not None or key in container:
                 container[key] = _wire_value(value)
         if container:

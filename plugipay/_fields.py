@@ -14,28 +14,39 @@ from collections.abc import Callable, Mapping
 
 from ._types import NotGiven
 
-__all__ = ["Check", "Field", "Fields"]
+__all__ = ["Check", "Convert", "Field", "Fields"]
 
 Check = Callable[[str, object], None]
 """``check(argument_name, value)``: raises ``TypeError``/``ValueError`` naming the argument."""
+
+Convert = Callable[[object], object]
+"""``convert(value)``: the wire value of a value its field's check accepted."""
 
 _ALWAYS_SKIPPED = frozenset({"self", "idempotency_key"})
 
 
 class Field:
-    """One writable field: its wire name, its checker, whether ``None`` clears it on update, and
-    whether a create must send it (``None`` is then refused rather than left out)."""
+    """One writable field: its wire name, its checker, whether ``None`` clears it on update,
+    whether a create must send it (``None`` is then refused rather than left out), and how a
+    checked value becomes its wire value (``convert``; e.g. a ``timedelta`` to seconds)."""
 
     # A plain slotted class, not attrs: resources build these at import, which stays cheap.
-    __slots__ = ("check", "clearable", "required", "wire")
+    __slots__ = ("check", "clearable", "convert", "required", "wire")
 
     def __init__(
-        self, wire: str, check: Check, *, clearable: bool = True, required: bool = False
+        self,
+        wire: str,
+        check: Check,
+        *,
+        clearable: bool = True,
+        required: bool = False,
+        convert: Convert | None = None,
     ) -> None:
         self.wire = wire
         self.check = check
         self.clearable = clearable
         self.required = required
+        self.convert = convert
 
 
 class Fields:
@@ -58,7 +69,7 @@ class Fields:
                     raise ValueError(f"{name} is required")
                 continue
             field.check(name, value)
-            body[field.wire] = value
+            body[field.wire] = value if field.convert is None else field.convert(value)
         return body
 
     def update_body(self, arguments: Mapping[str, object]) -> dict[str, object]:
@@ -73,6 +84,8 @@ class Fields:
                     raise ValueError(f"{name} can't be cleared: pass a value or leave it out")
             else:
                 field.check(name, value)
+                if field.convert is not None:
+                    value = field.convert(value)
             body[field.wire] = value
         return body
 

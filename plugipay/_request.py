@@ -12,7 +12,7 @@ from typing import NamedTuple
 from ._config import ClientConfig
 from ._json import canonical_body
 from ._signing import authorization_header, sign_request
-from ._urls import check_path, encode_query
+from ._urls import check_header_value, check_path, encode_query
 from ._validation import check_idempotency_key
 from ._version import __version__
 
@@ -31,6 +31,9 @@ class PreparedRequest(NamedTuple):
     """The request target as sent and signed: base-URL prefix + route + ``?query``."""
     body: bytes
     idempotency_key: str | None
+    accept: str = "application/json"
+    """The ``Accept`` header: JSON for API calls; a download names its media type (and JSON, the
+    form of an error answer)."""
 
 
 def new_idempotency_key() -> str:
@@ -52,6 +55,7 @@ def prepare(
     query: Iterable[tuple[str, object]] | None = None,
     body: Mapping[str, object] | None = None,
     idempotency_key: str | None = None,
+    accept: str = "application/json",
 ) -> PreparedRequest:
     """Validate and freeze a call. ``path`` is the route with its ids already encoded."""
     method = method.upper()
@@ -75,14 +79,15 @@ def prepare(
         check_idempotency_key(idempotency_key)
     elif method in WRITE_METHODS:
         idempotency_key = new_idempotency_key()
-    return PreparedRequest(method, target, content, idempotency_key)
+    check_header_value("accept", accept)
+    return PreparedRequest(method, target, content, idempotency_key, accept)
 
 
 def attempt_headers(
     config: ClientConfig, prepared: PreparedRequest, timestamp: int
 ) -> dict[str, str]:
     """The headers of one attempt, signed for ``timestamp`` (unix seconds)."""
-    headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+    headers = {"Accept": prepared.accept, "User-Agent": USER_AGENT}
     if config.secret is not None and config.key_id is not None:
         signature = sign_request(
             config.secret,

@@ -6,9 +6,10 @@ a bad call never reaches the network.
 
 from __future__ import annotations
 
+import numbers
 import re
-from collections.abc import Collection, Mapping
-from datetime import datetime
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime, timedelta
 
 from ._fields import Check
 from ._types import NotGiven
@@ -16,19 +17,28 @@ from ._urls import check_header_value
 
 __all__ = [
     "MAX_LIMIT",
+    "amount",
+    "as_list",
+    "check_amount",
     "check_choice",
     "check_created_after",
     "check_cursor",
+    "check_datetime",
     "check_idempotency_key",
     "check_limit",
     "check_metadata",
     "check_str",
     "choice",
     "currency",
+    "duration",
+    "duration_seconds",
     "email",
+    "line_items",
+    "line_items_wire",
     "metadata",
     "prefixed",
     "slug",
+    "strings",
     "text",
 ]
 
@@ -107,16 +117,40 @@ def check_idempotency_key(value: object) -> None:
 
 def check_created_after(value: object) -> None:
     """A ``datetime`` or an ISO 8601 string."""
+    check_datetime("created_after", value)
+
+
+def check_datetime(name: str, value: object) -> None:
+    """A time filter: a ``datetime`` or an ISO 8601 string (``None`` allowed)."""
     if value is None or isinstance(value, datetime):
         return
     if not isinstance(value, str):
-        raise TypeError(
-            f"created_after must be a datetime or an ISO string, not {type(value).__name__}"
-        )
+        raise TypeError(f"{name} must be a datetime or an ISO string, not {type(value).__name__}")
     try:
         datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"created_after must be ISO 8601, got {value!r}") from None
+        raise ValueError(f"{name} must be ISO 8601, got {value!r}") from None
+
+
+def check_amount(name: str, value: object) -> None:
+    """An amount in the currency's minor unit: an ``int`` of 0 or more (``None`` allowed).
+
+    A float, a bool or any other non-integer number is a ``ValueError`` (SPEC-MONEY §2: ``10.5``
+    or ``True`` is a wrong amount, not just a wrong type); a non-number is a ``TypeError``.
+    """
+    if value is None or isinstance(value, NotGiven):
+        return
+    if isinstance(value, bool) or (
+        isinstance(value, numbers.Number) and not isinstance(value, int)
+    ):
+        raise ValueError(
+            f"{name} must be an int in the currency's minor unit (IDR: whole rupiah; USD, SGD: "
+            f"cents), got {value!r}"
+        )
+    if not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+    if value < 0:
+        raise ValueError(f"{name} must not be negative, got {value}")
 
 
 def check_metadata(value: object) -> None:
@@ -208,6 +242,121 @@ def prefixed(prefix: str, max_length: int = 255) -> Check:
             raise ValueError(f"{name} must start with {prefix!r}, got {value!r}")
 
     return check
+
+
+def amount() -> Check:
+    """An amount: see ``check_amount``."""
+    return check_amount
+
+
+def strings(max_length: int = 255, *, max_items: int = 100, allow_empty: bool = True) -> Check:
+    """A list (or tuple) of non-empty strings, e.g. payment methods or event types."""
+
+    def check(name: str, value: object) -> None:
+        if isinstance(value, str) or not isinstance(value, Sequence):
+            raise TypeError(f"{name} must be a list of str, not {type(value).__name__}")
+        if not value and not allow_empty:
+            raise ValueError(f"{name} must not be empty")
+        if len(value) > max_items:
+            raise ValueError(f"{name} may hold at most {max_items} items, got {len(value)}")
+        for item in value:
+            if not isinstance(item, str):
+                raise TypeError(f"{name} items must be str, not {type(item).__name__}")
+            if not item or len(item) > max_length:
+                raise ValueError(f"{name} items must be 1 to {max_length} characters, got {item!r}")
+
+    return check
+
+
+def as_list(value: object) -> object:
+    """The wire form of a sequence ``strings()`` accepted: a list (a tuple is sent as one too)."""
+    if not isinstance(value, Sequence):
+        raise TypeError(f"expected a list, not {type(value).__name__}")
+    return list(value)
+
+
+def duration() -> Check:
+    """A positive span: whole seconds as an ``int``, or a ``timedelta`` of whole seconds."""
+
+    def check(name: str, value: object) -> None:
+        if isinstance(value, timedelta):
+            seconds = value.total_seconds()
+            if seconds != int(seconds):
+                raise ValueError(f"{name} must be whole seconds, got {value!r}")
+        elif isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(
+                f"{name} must be an int of seconds or a timedelta, not {type(value).__name__}"
+            )
+        else:
+            seconds = value
+        if seconds <= 0:
+            raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
+
+    return check
+
+
+def duration_seconds(value: object) -> object:
+    """The whole seconds of a value ``duration()`` accepted."""
+    return int(value.total_seconds()) if isinstance(value, timedelta) else value
+
+
+_LINE_ITEM_KEYS = {"name": "name", "quantity": "quantity", "unit_amount": "unitAmount"}
+_LINE_ITEM_ALIASES = {"unitAmount": "unit_amount"}
+
+
+def _line_item_fields(name: str, item: object) -> dict[str, object]:
+    """A line item's ``name``, ``quantity`` and ``unit_amount``, from a dict or a model."""
+    if isinstance(item, Mapping):
+        fields: dict[str, object] = {}
+        for key, value in item.items():
+            python = _LINE_ITEM_ALIASES.get(key, key)
+            if python not in _LINE_ITEM_KEYS:
+                raise ValueError(f"{name} items take name, quantity and unit_amount, not {key!r}")
+            if python in fields:
+                raise ValueError(f"{name} item gives {python} twice")
+            fields[python] = value
+        return fields
+    if all(hasattr(item, key) for key in _LINE_ITEM_KEYS):
+        return {key: getattr(item, key) for key in _LINE_ITEM_KEYS}
+    raise TypeError(f"{name} items must be dicts or LineItem models, not {type(item).__name__}")
+
+
+def line_items() -> Check:
+    """Line items: a list of dicts or ``LineItem`` models, each with a ``name`` (1-255
+    characters), a ``quantity`` (an int of 1 or more) and a ``unit_amount`` (see
+    ``check_amount``)."""
+
+    def check(name: str, value: object) -> None:
+        if isinstance(value, str | bytes | Mapping) or not isinstance(value, Sequence):
+            raise TypeError(f"{name} must be a list of line items, not {type(value).__name__}")
+        if len(value) > 100:
+            raise ValueError(f"{name} may hold at most 100 items, got {len(value)}")
+        for index, item in enumerate(value):
+            where = f"{name}[{index}]"
+            fields = _line_item_fields(name, item)
+            for key in _LINE_ITEM_KEYS:
+                if fields.get(key) is None:
+                    raise ValueError(f"{where}.{key} is required")
+            text(255)(f"{where}.name", fields["name"])
+            quantity = fields["quantity"]
+            if isinstance(quantity, bool) or not isinstance(quantity, int):
+                raise TypeError(f"{where}.quantity must be an int, not {type(quantity).__name__}")
+            if quantity < 1:
+                raise ValueError(f"{where}.quantity must be 1 or more, got {quantity}")
+            check_amount(f"{where}.unit_amount", fields["unit_amount"])
+
+    return check
+
+
+def line_items_wire(value: object) -> object:
+    """The wire form of line items ``line_items()`` accepted: ``{name, quantity, unitAmount}``."""
+    if not isinstance(value, Sequence):
+        raise TypeError(f"line items must be a list, not {type(value).__name__}")
+    wire = []
+    for item in value:
+        fields = _line_item_fields("line_items", item)
+        wire.append({wire_name: fields[key] for key, wire_name in _LINE_ITEM_KEYS.items()})
+    return wire
 
 
 def metadata() -> Check:

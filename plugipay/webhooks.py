@@ -12,6 +12,18 @@ raising ``PlugipaySignatureError`` with its ``code``:
 - ``signature_stale``: ``t`` is more than ``tolerance`` seconds away from now;
 - ``signature_invalid``: no ``v1`` matches (one that isn't hex never does).
 
+The header may also be spelled ``Plugipay-Signature`` (Plugipay's portal docs); given the
+request's headers, ``verify`` finds either.
+
+The returned ``WebhookEvent`` has ``data`` decoded into the model its type names
+(``CheckoutSession``, ``Refund``, ``WebhookEndpoint``, ``Customer``, ...), whichever spelling the
+type has (``plugipay.checkout_session.completed.v1`` or ``checkout_session.completed``), and
+``kind``, the short spelling, to branch on::
+
+    event = webhooks.verify(body, headers, secret)
+    if event.kind == "checkout_session.completed":
+        fulfil(event.data)  # a CheckoutSession
+
 A body whose signature checks out but that isn't a JSON event object raises
 ``InvalidResponseError``: it was signed with the secret, so the sender is at fault, not a forger.
 Secrets and signatures never appear in an error.
@@ -29,9 +41,10 @@ from collections.abc import Mapping, Sequence
 from ._convert import structure
 from ._exceptions import InvalidResponseError, PlugipaySignatureError
 from ._json import MAX_DEPTH
-from ._models.events import WebhookEvent
+from ._models.events import EventKind, WebhookEvent
+from ._models.events import event_kind as _event_kind
 
-__all__ = ["SIGNATURE_HEADER", "sign", "verify"]
+__all__ = ["SIGNATURE_HEADER", "event_kind", "sign", "verify"]
 
 SIGNATURE_HEADER = "X-Plugipay-Signature"
 """The request header that carries a delivery's signature."""
@@ -39,9 +52,25 @@ SIGNATURE_HEADER = "X-Plugipay-Signature"
 DEFAULT_TOLERANCE = 300
 """Seconds a signature's timestamp may be away from the receiver's clock."""
 
-# Lower-cased, "_" read as "-": the header itself, and Django's META spelling of it.
-_HEADER_NAMES = frozenset({"x-plugipay-signature", "http-x-plugipay-signature"})
+# Lower-cased, "_" read as "-": the header, the spelling of Plugipay's portal docs
+# (SPEC-MONEY §2), and Django's META spellings of both.
+_HEADER_NAMES = frozenset(
+    {
+        "x-plugipay-signature",
+        "plugipay-signature",
+        "http-x-plugipay-signature",
+        "http-plugipay-signature",
+    }
+)
 _TIMESTAMP = re.compile(r"[0-9]{1,15}")
+
+
+def event_kind(event_type: str) -> EventKind:
+    """An event type in its short spelling, as ``WebhookEvent.kind`` gives it:
+    ``plugipay.refund.issued.v1`` → ``refund.issued`` (a short one is returned as it is)."""
+    if not isinstance(event_type, str):
+        raise TypeError(f"event_type must be a str, not {type(event_type).__name__}")
+    return _event_kind(event_type)
 
 
 def _as_bytes(raw_body: object) -> bytes:
@@ -136,7 +165,8 @@ def verify(
     """Check a delivery's signature and return its event; raise ``PlugipaySignatureError`` if not.
 
     ``signature_header_or_headers`` is the header's value or the request's headers (a dict in
-    any case, ``httpx.Headers``, Starlette's or Django's headers); ``secret`` may be a list
+    any case, ``httpx.Headers``, Starlette's or Django's headers), where the header is
+    ``X-Plugipay-Signature`` or ``Plugipay-Signature``; ``secret`` may be a list
     while rotating; ``now`` (unix seconds) replaces the clock.
     """
     body = _as_bytes(raw_body)

@@ -31,6 +31,10 @@ def test_the_demo_reports_every_check_green() -> None:
     assert "re-run         300 replayed, 0 new\n" in text
     assert "paged          300 customers, 300 distinct rows\n" in text
     assert "webhooks       300 customer.created deliveries verified\n" in text
+    assert "checkout       20 sessions created\n" in text
+    assert "payments       20 paid, IDR 785,000; 10 refunds, IDR 185,000; fees IDR 15,700\n" in text
+    assert "payment hooks  20 completed, 10 refund deliveries verified\n" in text
+    assert "[ok] the ledger balances: revenue = paid, refunds = refunded" in text
     assert "[FAIL]" not in text
     assert text.endswith("all checks hold\n")
     # Not a terminal: plain progress lines at each quarter.
@@ -64,6 +68,8 @@ def test_the_demo_runs_against_a_server_with_env_credentials(
     dropped = re.search(r"(\d+) dropped responses", text)
     assert dropped is not None and int(dropped.group(1)) >= 2, text
     assert "webhooks       1 locally signed event verified\n" in text
+    assert "payments       not paid: only the built-in emulator plays the buyer\n" in text
+    assert len(fake.checkout_sessions) == 20 and fake.refunds == []
     assert sum(c["email"].startswith("customer") for c in fake.customers) == 40  # type: ignore[union-attr]
 
 

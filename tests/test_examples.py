@@ -82,6 +82,58 @@ def test_fastapi_app(served: FakePlugipay) -> None:
     assert (forged.status_code, forged.json()) == (400, {"detail": "signature_invalid"})
 
 
+def _completed(deliveries: list[tuple[bytes, dict[str, str]]]) -> tuple[bytes, dict[str, str]]:
+    """The one ``checkout_session.completed`` delivery collected."""
+    found = [d for d in deliveries if b'"plugipay.checkout_session.completed.v1"' in d[0]]
+    assert len(found) == 1
+    return found[0]
+
+
+def test_fastapi_checkout_flow(served: FakePlugipay) -> None:
+    pytest.importorskip("fastapi", reason="fastapi is not installed")
+    import httpx
+
+    deliveries = _deliveries(served)
+    module = _example("fastapi_app")
+    app = module.app
+    module.PAID.clear()
+
+    async def scenario() -> list[httpx.Response]:
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+            ) as http,
+        ):
+            too_early = await http.post("/orders/o-9/refund")
+            order = {"amount": 90_000}
+            first = await http.post("/orders/o-9/checkout", params=order)
+            again = await http.post("/orders/o-9/checkout", params=order)
+            served.pay_checkout_session(first.json()["session_id"], method="qris")
+            body, headers = _completed(deliveries)
+            hook = await http.post("/webhooks/plugipay", content=body, headers=headers)
+            redelivered = await http.post("/webhooks/plugipay", content=body, headers=headers)
+            refund = await http.post("/orders/o-9/refund")
+            refund_again = await http.post("/orders/o-9/refund")
+            return [too_early, first, again, hook, redelivered, refund, refund_again]
+
+    too_early, first, again, hook, redelivered, refund, refund_again = anyio.run(scenario)
+
+    assert too_early.status_code == 409
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()  # one session per order
+    session_id = first.json()["session_id"]
+    assert first.json()["pay_at"].endswith(session_id)
+    assert (
+        hook.json() == redelivered.json() == {"received": "plugipay.checkout_session.completed.v1"}
+    )
+    assert {"o-9": session_id} == module.PAID
+    assert refund.json() == refund_again.json()  # the same refund, not a second one
+    assert refund.json()["amount"] == 90_000 and refund.json()["status"] == "succeeded"
+    assert sum(served.ledger_balances().values()) == 0
+    assert served.ledger_balances()["refunds"] == 90_000
+
+
 def test_aiohttp_app(served: FakePlugipay) -> None:
     pytest.importorskip("aiohttp", reason="aiohttp is not installed")
     from aiohttp.test_utils import TestClient, TestServer
@@ -136,6 +188,48 @@ def test_django_view_and_import_command(served: FakePlugipay, tmp_path: Path) ->
         "name": customer["name"],
     }
     assert missing.status_code == 404
+
+
+def test_django_checkout_flow(served: FakePlugipay) -> None:
+    pytest.importorskip("django", reason="django is not installed")
+    from django.test import Client
+
+    _example("django_shop.settings").configure()
+    client_module = _example("django_shop.client")
+    client_module.plugipay_client.cache_clear()
+    views = _example("django_shop.views")
+    views.PAID.clear()
+    deliveries = _deliveries(served)
+    browser = Client()
+
+    started = browser.post("/orders/77/checkout", {"amount": "45000"})
+    again = browser.post("/orders/77/checkout", {"amount": "45000"})
+    session_id = started["Location"].rsplit("/", 1)[1]
+    served.pay_checkout_session(session_id, method="va")
+    body, headers = _completed(deliveries)
+    hook = Client().post(
+        "/webhooks/plugipay",
+        data=body,
+        content_type="application/json",
+        headers={"X-Plugipay-Signature": headers["x-plugipay-signature"]},
+    )
+    forged = Client().post(
+        "/webhooks/plugipay",
+        data=body + b" ",
+        content_type="application/json",
+        headers={"X-Plugipay-Signature": headers["x-plugipay-signature"]},
+    )
+    refund = browser.post("/orders/77/refund")
+    client_module.plugipay_client().close()
+    client_module.plugipay_client.cache_clear()
+
+    assert started.status_code == again.status_code == 302
+    assert started["Location"] == again["Location"]
+    assert session_id.startswith("cs_")
+    assert hook.json() == {"received": "plugipay.checkout_session.completed.v1"}
+    assert (forged.status_code, forged.json()) == (400, {"error": "signature_invalid"})
+    assert {"77": session_id} == views.PAID
+    assert refund.json()["amount"] == 45_000 and refund.json()["status"] == "succeeded"
 
 
 def test_plain_script(served: FakePlugipay) -> None:

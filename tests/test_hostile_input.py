@@ -20,6 +20,7 @@ from plugipay import (
     AsyncPlugipayClient,
     BadRequestError,
     CursorPaginator,
+    Download,
     NotFoundError,
     PermissionDeniedError,
     PlugipayClient,
@@ -59,8 +60,8 @@ _SAMPLES: dict[str, object] = {
 }
 
 
-# Methods whose positional argument is a query value, not a path segment.
-_QUERY_LOOKUPS = {"customers.find_by_external_id"}
+# Methods whose positional argument is a query value or a body value, not a path segment.
+_QUERY_LOOKUPS = {"customers.find_by_external_id", "events.replay"}
 
 
 def _id_methods() -> Iterator[tuple[str, Callable[..., object], list[str], dict[str, object]]]:
@@ -94,6 +95,9 @@ def _id_calls(bad: Any) -> list[tuple[str, Call]]:
                 p: Any, ns: str = namespace, f: Any = function, a: Any = args, kw: Any = required
             ) -> object:
                 result = f(getattr(p, ns), *a, **kw)
+                if isinstance(result, Download):
+                    with result:  # a streamed download sends its request on entering
+                        return b"".join(result.iter_bytes())
                 return result.data if isinstance(result, CursorPaginator) else result
 
             calls.append((f"{name}.{param}", call))

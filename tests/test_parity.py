@@ -11,9 +11,11 @@ import pytest
 import plugipay
 from plugipay._async import _pagination as async_pagination
 from plugipay._async._client import AsyncPlugipayClient
+from plugipay._async._download import AsyncDownload
 from plugipay._resource import resource
 from plugipay._sync import _pagination as sync_pagination
 from plugipay._sync._client import PlugipayClient
+from plugipay._sync._download import Download
 
 
 def namespaces(client_cls: type) -> dict[str, type]:
@@ -31,6 +33,7 @@ PAIRS = [
     (AsyncPlugipayClient, PlugipayClient),
     *((cls, SYNC_NAMESPACES[name]) for name, cls in ASYNC_NAMESPACES.items()),
     (async_pagination.AsyncPage, sync_pagination.Page),
+    (AsyncDownload, Download),
 ]
 
 
@@ -58,6 +61,9 @@ RENAMED = {
     "__aenter__": "__enter__",
     "__aexit__": "__exit__",
     "__aiter__": "__iter__",
+    "aiter_bytes": "iter_bytes",
+    "aiter_text": "iter_text",
+    "aiter_lines": "iter_lines",
 }
 
 
@@ -75,6 +81,7 @@ def normalized(signature: inspect.Signature) -> str:
         ("AsyncPlugipayClient", "PlugipayClient"),
         ("AsyncCursorPaginator", "CursorPaginator"),
         ("AsyncPage", "Page"),
+        ("AsyncDownload", "Download"),
         ("AsyncSleep", "Sleep"),
         ("AsyncClient", "Client"),
         ("AsyncIterator", "Iterator"),
@@ -109,13 +116,15 @@ def test_paginators_differ_only_by_their_flavour_members() -> None:
 
 
 def test_async_methods_that_do_io_are_coroutines_and_lists_are_not() -> None:
+    # Lists and streamed downloads send nothing when called: a paginator fetches on first use,
+    # a download on entering its ``async with``.
     for cls in ASYNC_NAMESPACES.values():
         for name, member in public_members(cls).items():
             if not callable(member):
                 continue
-            returns = inspect.signature(member).return_annotation
-            paginates = "AsyncCursorPaginator" in str(returns)
-            assert inspect.iscoroutinefunction(member) is not paginates, f"{cls.__name__}.{name}"
+            returns = str(inspect.signature(member).return_annotation)
+            lazy = "AsyncCursorPaginator" in returns or "AsyncDownload" in returns
+            assert inspect.iscoroutinefunction(member) is not lazy, f"{cls.__name__}.{name}"
 
 
 def _isort_key(name: str) -> tuple[int, str]:

@@ -7,6 +7,7 @@ send, classify, and either decode or wait and retry with the same key.
 
 from __future__ import annotations
 
+import json
 import random
 import socket
 import time
@@ -41,12 +42,18 @@ from .._resource import resource
 from .._retry import next_delay, server_retry_after
 from .._transport_errors import client_closed_error, transport_error
 from .._types import NOT_GIVEN, AsyncSleep, NotGiven
+from ._download import AsyncDownload
 
 if TYPE_CHECKING:
     from .resources.adapters import AsyncAdapters
     from .resources.admin import AsyncAdmin
+    from .resources.checkout_sessions import AsyncCheckoutSessions
     from .resources.customers import AsyncCustomers
+    from .resources.events import AsyncEvents
     from .resources.onboarding import AsyncOnboarding
+    from .resources.refunds import AsyncRefunds
+    from .resources.webhook_deliveries import AsyncWebhookDeliveries
+    from .resources.webhook_endpoints import AsyncWebhookEndpoints
     from .resources.workspaces import AsyncWorkspaces
 
 __all__ = ["AsyncPlugipayClient"]
@@ -152,6 +159,22 @@ class AsyncPlugipayClient:
     """Managed sub-account provisioning."""
     adapters: resource[AsyncAdapters] = resource("adapters", "AsyncAdapters")
     """Payment-provider adapters."""
+    checkout_sessions: resource[AsyncCheckoutSessions] = resource(
+        "checkout_sessions", "AsyncCheckoutSessions"
+    )
+    """Checkout sessions: taking a payment, and its receipt."""
+    refunds: resource[AsyncRefunds] = resource("refunds", "AsyncRefunds")
+    """Refunds of paid checkout sessions and invoices."""
+    events: resource[AsyncEvents] = resource("events", "AsyncEvents")
+    """The events API: list, read, replay and trigger events."""
+    webhook_endpoints: resource[AsyncWebhookEndpoints] = resource(
+        "webhook_endpoints", "AsyncWebhookEndpoints"
+    )
+    """Webhook endpoints (the ``/webhooks`` routes)."""
+    webhook_deliveries: resource[AsyncWebhookDeliveries] = resource(
+        "webhook_deliveries", "AsyncWebhookDeliveries"
+    )
+    """Webhook deliveries and their attempts."""
 
     # -- clones ------------------------------------------------------------------------------
 
@@ -256,6 +279,58 @@ class AsyncPlugipayClient:
             method, path, _envelope_data, query=pairs, body=body, idempotency_key=idempotency_key
         )
 
+    async def download(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, object] | Iterable[tuple[str, object]] | None = None,
+        body: Mapping[str, object] | None = None,
+        idempotency_key: str | None = None,
+        accept: str = "*/*",
+    ) -> bytes:
+        """Send any API call whose answer is a document (a PDF, a CSV, ...), signed and retried
+        like ``request()``; returns its body, at most ``max_response_bytes``. An error answer
+        raises its ``PlugipayError``."""
+        pairs = list(query.items()) if isinstance(query, Mapping) else query
+        prepared = prepare(
+            self._config,
+            method,
+            path,
+            query=pairs,
+            body=body,
+            idempotency_key=idempotency_key,
+            accept=accept,
+        )
+        _, content = await self._send_download(prepared)
+        return content
+
+    def stream(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, object] | Iterable[tuple[str, object]] | None = None,
+        body: Mapping[str, object] | None = None,
+        idempotency_key: str | None = None,
+        accept: str = "*/*",
+    ) -> AsyncDownload:
+        """Any API call whose answer is read as it arrives, never held whole: use it as
+        ``async with plug.stream("GET", path) as download`` and iterate
+        ``download.aiter_bytes()``. It is signed and retried like ``request()`` until the answer
+        starts; an error answer raises its ``PlugipayError`` on entering."""
+        pairs = list(query.items()) if isinstance(query, Mapping) else query
+        prepared = prepare(
+            self._config,
+            method,
+            path,
+            query=pairs,
+            body=body,
+            idempotency_key=idempotency_key,
+            accept=accept,
+        )
+        return AsyncDownload(self, prepared)
+
     async def _request(
         self,
         method: str,
@@ -273,6 +348,39 @@ class AsyncPlugipayClient:
         return await self._send(prepared, decode)
 
     async def _send(self, prepared: PreparedRequest, decode: Callable[[Envelope], T]) -> T:
+        """Send a JSON call; ``decode`` turns the success envelope into the result."""
+        response, body = await self._attempts(prepared, stream=False)
+        status = response.status_code
+        try:
+            return decode(decode_envelope(status, body, _request_id(response)))
+        except InvalidResponseError as exc:
+            # The write may have committed: the caller needs its key to retry safely; and an
+            # answer was had, so its status and request id are kept (status 0 means no answer,
+            # SPEC §4).
+            exc.idempotency_key = prepared.idempotency_key
+            exc.response = response
+            exc.status = status
+            exc.request_id = exc.request_id or _request_id(response)
+            raise
+
+    async def _send_download(self, prepared: PreparedRequest) -> tuple[httpx.Response, bytes]:
+        """Send a call whose answer is a document, not the envelope; returns the answer (closed)
+        and its whole body (at most ``max_response_bytes``)."""
+        response, body = await self._attempts(prepared, stream=False)
+        _refuse_error_envelope(response, body, prepared.idempotency_key)
+        return response, body
+
+    async def _open_stream(self, prepared: PreparedRequest) -> httpx.Response:
+        """Send a call and return its success answer with the body not yet read (the caller
+        closes it). Retries happen only before a success answer starts."""
+        response, _ = await self._attempts(prepared, stream=True)
+        return response
+
+    async def _attempts(
+        self, prepared: PreparedRequest, *, stream: bool
+    ) -> tuple[httpx.Response, bytes]:
+        """Attempt a call until a success answer, retrying what may be retried: the answer and
+        its body, or with ``stream`` the answer with its body left unread (and ``b""``)."""
         config = self._config
         shared = self._shared
         url = httpx.URL(config.origin + prepared.target)
@@ -330,16 +438,27 @@ class AsyncPlugipayClient:
             retry_after: float | None = None
             # One bound from the first byte sent to the last byte read, not one per read.
             deadline = AsyncDeadline(budget, _cut_off(shared.http, request))
+            opened: httpx.Response | None = None
             try:
                 async with deadline:
                     # Never follow a redirect, whatever the caller's client says: it would re-send
                     # the signature headers, the idempotency key and the body to another host.
                     response = await shared.http.send(request, stream=True, follow_redirects=False)
-                    try:
-                        body = await _read_body(response, config.max_response_bytes, deadline)
-                    finally:
-                        await response.aclose()
+                    if stream and 200 <= response.status_code < 300:
+                        # The body is the caller's to read; the deadline bounded the wait for
+                        # the answer to start, and each read is bounded by the timeout.
+                        opened = response
+                        body = b""
+                        if deadline.expired():
+                            raise TimeoutError
+                    else:
+                        try:
+                            body = await _read_body(response, config.max_response_bytes, deadline)
+                        finally:
+                            await response.aclose()
             except TimeoutError:
+                if opened is not None:
+                    await opened.aclose()
                 error = _attempt_timeout(prepared.method, log_path, budget, key)
                 _log_attempt(prepared.method, log_path, error.code, started, None, attempt)
             except httpx.RequestError as exc:
@@ -365,17 +484,7 @@ class AsyncPlugipayClient:
                 status = response.status_code
                 _log_attempt(prepared.method, log_path, status, started, response, attempt)
                 if 200 <= status < 300:
-                    try:
-                        return decode(decode_envelope(status, body, _request_id(response)))
-                    except InvalidResponseError as exc:
-                        # The write may have committed: the caller needs its key to retry safely;
-                        # and an answer was had, so its status and request id are kept (status 0
-                        # means no answer, SPEC §4).
-                        exc.idempotency_key = key
-                        exc.response = response
-                        exc.status = status
-                        exc.request_id = exc.request_id or _request_id(response)
-                        raise
+                    return response, body
                 retry_after = server_retry_after(
                     status, response.headers.get("retry-after"), self._clock()
                 )
@@ -433,6 +542,26 @@ async def _read_body(response: httpx.Response, limit: int, deadline: AsyncDeadli
             if deadline.expired():
                 raise TimeoutError
     return b"".join(chunks)
+
+
+def _refuse_error_envelope(response: httpx.Response, body: bytes, key: str | None) -> None:
+    """A document answer that is the error envelope after all (a success status carrying an
+    error) raises ``InvalidResponseError`` as a JSON call's would; any other body is the
+    document."""
+    media = response.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media != "application/json" and not media.endswith("+json"):
+        return
+    try:
+        parsed = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return
+    if isinstance(parsed, dict) and isinstance(parsed.get("error"), dict):
+        try:
+            decode_envelope(response.status_code, body, _request_id(response))
+        except InvalidResponseError as exc:
+            exc.idempotency_key = key
+            exc.response = response
+            raise
 
 
 def _gate_outlasts(

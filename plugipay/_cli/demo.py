@@ -2,7 +2,9 @@
 
 No account and no network: provision merchants with a platform-admin key, bulk-import customers
 with caller-chosen idempotency keys while the emulator drops responses and answers 429, re-run
-the import to show nothing is created twice, page through the result, verify a signed webhook.
+the import to show nothing is created twice, page through the result, verify a signed webhook,
+then take payments: checkout sessions for some customers, paid by the emulator's buyer, a few
+refunded (half, then the rest), with the webhooks and the ledger's totals checked.
 ``--base-url`` runs the same flow against a real server with credentials from the environment.
 The exit code is 0 only when every check in the report holds.
 """
@@ -34,6 +36,10 @@ __all__ = ["DemoOptions", "main", "parse_args", "run_demo"]
 WEBHOOK_SECRET = "whsec_demo_only_not_a_real_secret"
 MERCHANTS = 3
 CUSTOMER_CREATED = "plugipay.customer.created.v1"
+SESSION_COMPLETED = "plugipay.checkout_session.completed.v1"
+REFUND_ISSUED = "plugipay.refund.issued.v1"
+PAYING_CUSTOMERS = 20
+"""How many of the imported customers pay (every fourth of them is then refunded)."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +170,131 @@ async def _import(
     )
 
 
+@dataclass
+class Payments:
+    """What the payment phase made: sessions by row, refunds, and the amounts involved."""
+
+    wanted: int = 0
+    """How many sessions the phase set out to create."""
+    sessions: dict[int, str] = field(default_factory=dict)
+    paid: int = 0
+    refunds: list[str] = field(default_factory=list)
+    refunded: int = 0
+    requests: int = 0
+
+
+def _amount(row: int) -> int:
+    return 25_000 + 5_000 * (row % 7)  # whole rupiah: IDR has no minor unit
+
+
+async def _payments(
+    merchant: AsyncPlugipayClient,
+    customer_ids: dict[int, str],
+    fake: FakePlugipay | None,
+    options: DemoOptions,
+) -> Payments:
+    """Checkout sessions for the first customers; on the emulator the buyer pays them and every
+    fourth is refunded in two halves. Keys name the merchant and row, so a re-run creates nothing."""
+    account = merchant.on_behalf_of
+    rows = sorted(customer_ids)[:PAYING_CUSTOMERS]
+    made = Payments(wanted=len(rows))
+
+    async def open_session(row: int) -> str:
+        session = await merchant.checkout_sessions.create(
+            amount=_amount(row),
+            currency="IDR",
+            methods=["qris", "va"],
+            success_url=f"https://shop.example/orders/{row}/paid",
+            cancel_url=f"https://shop.example/orders/{row}",
+            customer_id=customer_ids[row],
+            metadata={"row": str(row)},
+            idempotency_key=f"checkout-{account}-{row}",
+        )
+        return session.id
+
+    opened = await bulk.arun(open_session, rows, concurrency=options.concurrency)
+    made.sessions = {row: sid for row, sid in zip(rows, opened.results, strict=True) if sid}
+    made.requests += len(rows)
+    if fake is None:
+        return made  # only the emulator can play the buyer
+    for row, session_id in made.sessions.items():
+        fake.pay_checkout_session(session_id, method="qris" if row % 2 else "va")
+        made.paid += _amount(row)
+    for row, session_id in made.sessions.items():
+        if row % 4:
+            continue
+        half = _amount(row) // 2
+        for part, amount in (("half", half), ("rest", None)):
+            refund = await merchant.refunds.create(
+                source_type="checkout_session",
+                source_id=session_id,
+                amount=amount,
+                reason="requested_by_customer",
+                idempotency_key=f"refund-{account}-{row}-{part}",
+            )
+            made.refunds.append(refund.id)
+            made.refunded += refund.amount or 0
+            made.requests += 1
+    return made
+
+
+async def _payment_checks(
+    merchant: AsyncPlugipayClient,
+    made: Payments,
+    fake: FakePlugipay | None,
+    deliveries: list[tuple[bytes, dict[str, str]]] | None,
+    account_id: str,
+    report: Report,
+) -> None:
+    expected = len(made.sessions)
+    report.lines.append(f"checkout       {expected} sessions created")
+    report.check(
+        f"{made.wanted} checkout sessions, one per customer",
+        expected == made.wanted == len(set(made.sessions.values())),
+    )
+    if fake is None or deliveries is None:
+        report.lines.append("payments       not paid: only the built-in emulator plays the buyer")
+        return
+    completed = [s async for s in merchant.checkout_sessions.list(status="completed", limit=100)]
+    refunds = [r async for r in merchant.refunds.list(limit=100)]
+    made.requests += 2
+    kinds: Counter[str] = Counter()
+    for body, headers in deliveries:
+        event = webhooks.verify(body, headers, WEBHOOK_SECRET)
+        if event.account_id == account_id:
+            kinds[event.kind] += 1
+    balances = fake.ledger_balances(account_id)
+    fees = balances["platform_fees"]
+    report.lines.append(
+        f"payments       {len(completed)} paid, IDR {made.paid:,}; {len(made.refunds)} refunds, "
+        f"IDR {made.refunded:,}; fees IDR {fees:,}"
+    )
+    report.lines.append(
+        f"payment hooks  {kinds['checkout_session.completed']} completed, "
+        f"{kinds['refund.issued']} refund deliveries verified"
+    )
+    report.check("every session paid", len(completed) == expected)
+    report.check(
+        "refunds: every fourth payment, in two halves, in full",
+        len(refunds) == len(made.refunds) == 2 * len(range(0, expected, 4))
+        and sum(r.amount or 0 for r in refunds)
+        == made.refunded
+        == sum(_amount(row) for row in made.sessions if row % 4 == 0),
+    )
+    report.check(
+        "each payment and refund webhook verified, exactly once",
+        kinds["checkout_session.completed"] == expected
+        and kinds["refund.issued"] == len(made.refunds),
+    )
+    report.check(
+        "the ledger balances: revenue = paid, refunds = refunded, balance = paid - fees - refunds",
+        sum(balances.values()) == 0
+        and -balances["revenue"] == made.paid
+        and balances["refunds"] == made.refunded
+        and balances["balance"] == made.paid - fees - made.refunded,
+    )
+
+
 def _webhook_check(
     report: Report,
     deliveries: list[tuple[bytes, dict[str, str]]] | None,
@@ -231,6 +362,13 @@ async def run_demo(options: DemoOptions, out: TextIO) -> Report:
                 account_id=account_id,
                 types=[CUSTOMER_CREATED],
             )
+            money: list[tuple[bytes, dict[str, str]]] = []
+            fake.add_webhook(
+                lambda body, headers: money.append((body, dict(headers))),
+                secret=WEBHOOK_SECRET,
+                account_id=account_id,
+                types=[SESSION_COMPLETED, REFUND_ISSUED],
+            )
             if options.faults:
                 from ..testing import DropAfterCommit, RateLimit
 
@@ -247,6 +385,12 @@ async def run_demo(options: DemoOptions, out: TextIO) -> Report:
         async for customer in merchant.customers.list(limit=100):
             listed.append(customer.id)
             external.add(customer.external_id or "")
+        customer_ids = {row: cid for row, cid in enumerate(first.results) if cid is not None}
+        made = await _payments(merchant, customer_ids, fake, options)
+        payment_report = Report()
+        await _payment_checks(
+            merchant, made, fake, money if fake is not None else None, account_id, payment_report
+        )
     elapsed = time.perf_counter() - started
 
     n = options.customers
@@ -265,7 +409,10 @@ async def run_demo(options: DemoOptions, out: TextIO) -> Report:
     _webhook_check(report, deliveries, account_id, listed[0] if listed else None, n)
     if fake is not None and options.faults:
         report.check("faults were injected", fake.faults.fired > 0)
-    retries = meter.requests - (MERCHANTS * 3 + 2 * n + -(-max(n, 1) // 100))
+    report.lines.extend(payment_report.lines)
+    report.checks.extend(payment_report.checks)
+    pages = -(-max(n, 1) // 100)
+    retries = meter.requests - (MERCHANTS * 3 + 2 * n + pages + made.requests)
     report.lines.append(
         f"wire           {meter.requests} requests, {retries} retries, "
         f"{meter.dropped} dropped responses, {meter.statuses[429]} answered 429"

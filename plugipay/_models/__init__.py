@@ -17,10 +17,19 @@ from types import ModuleType
 
 import attrs
 
-from . import customers, events, platform, workspaces
+from . import checkout, customers, events, platform, refunds, webhooks, workspaces
 from ._base import Resource
+from .events import event_kind
 
-FAMILIES: tuple[ModuleType, ...] = (customers, events, platform, workspaces)
+FAMILIES: tuple[ModuleType, ...] = (
+    checkout,
+    customers,
+    events,
+    platform,
+    refunds,
+    webhooks,
+    workspaces,
+)
 """Every model module."""
 
 PUBLIC: dict[str, object] = {"Resource": Resource}
@@ -38,12 +47,16 @@ MODELS: tuple[type[Resource], ...] = tuple(
 
 
 def _event_map() -> tuple[dict[str, type[Resource]], tuple[tuple[str, type[Resource]], ...]]:
-    """Exact event types and type prefixes, each to the model that declared it."""
+    """Exact event types and type prefixes, each to the model that declared it, in the short
+    spelling (``customer.created``: no ``plugipay.`` prefix, no ``.vN`` suffix)."""
     exact: dict[str, type[Resource]] = {}
     prefixes: dict[str, type[Resource]] = {}
     for model in MODELS:
         for declared in model._events:
-            table, key = (prefixes, declared[:-1]) if declared.endswith("*") else (exact, declared)
+            if declared.endswith("*"):
+                table, key = prefixes, declared[:-1].removeprefix("plugipay.")
+            else:
+                table, key = exact, event_kind(declared)
             if key in table:
                 raise TypeError(
                     f"{model.__name__} and {table[key].__name__} both declare event {declared!r}"
@@ -58,9 +71,11 @@ EVENT_TYPES, EVENT_PREFIXES = _event_map()
 
 
 def event_model(event_type: object) -> type[Resource] | None:
-    """The model an event's ``data.object`` is, by event type; ``None`` keeps the payload dict."""
+    """The model an event's ``data.object`` is, by event type in either spelling
+    (``plugipay.refund.issued.v1`` or ``refund.issued``); ``None`` keeps the payload dict."""
     if not isinstance(event_type, str):
         return None
+    event_type = event_kind(event_type)
     found = EVENT_TYPES.get(event_type)
     if found is not None:
         return found

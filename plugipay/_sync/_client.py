@@ -8,6 +8,7 @@ send, classify, and either decode or wait and retry with the same key.
 
 from __future__ import annotations
 
+import json
 import random
 import socket
 import time
@@ -42,12 +43,18 @@ from .._resource import resource
 from .._retry import next_delay, server_retry_after
 from .._transport_errors import client_closed_error, transport_error
 from .._types import NOT_GIVEN, NotGiven, Sleep
+from ._download import Download
 
 if TYPE_CHECKING:
     from .resources.adapters import Adapters
     from .resources.admin import Admin
+    from .resources.checkout_sessions import CheckoutSessions
     from .resources.customers import Customers
+    from .resources.events import Events
     from .resources.onboarding import Onboarding
+    from .resources.refunds import Refunds
+    from .resources.webhook_deliveries import WebhookDeliveries
+    from .resources.webhook_endpoints import WebhookEndpoints
     from .resources.workspaces import Workspaces
 
 __all__ = ["PlugipayClient"]
@@ -153,6 +160,22 @@ class PlugipayClient:
     """Managed sub-account provisioning."""
     adapters: resource[Adapters] = resource("adapters", "Adapters")
     """Payment-provider adapters."""
+    checkout_sessions: resource[CheckoutSessions] = resource(
+        "checkout_sessions", "CheckoutSessions"
+    )
+    """Checkout sessions: taking a payment, and its receipt."""
+    refunds: resource[Refunds] = resource("refunds", "Refunds")
+    """Refunds of paid checkout sessions and invoices."""
+    events: resource[Events] = resource("events", "Events")
+    """The events API: list, read, replay and trigger events."""
+    webhook_endpoints: resource[WebhookEndpoints] = resource(
+        "webhook_endpoints", "WebhookEndpoints"
+    )
+    """Webhook endpoints (the ``/webhooks`` routes)."""
+    webhook_deliveries: resource[WebhookDeliveries] = resource(
+        "webhook_deliveries", "WebhookDeliveries"
+    )
+    """Webhook deliveries and their attempts."""
 
     # -- clones ------------------------------------------------------------------------------
 
@@ -257,6 +280,58 @@ class PlugipayClient:
             method, path, _envelope_data, query=pairs, body=body, idempotency_key=idempotency_key
         )
 
+    def download(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, object] | Iterable[tuple[str, object]] | None = None,
+        body: Mapping[str, object] | None = None,
+        idempotency_key: str | None = None,
+        accept: str = "*/*",
+    ) -> bytes:
+        """Send any API call whose answer is a document (a PDF, a CSV, ...), signed and retried
+        like ``request()``; returns its body, at most ``max_response_bytes``. An error answer
+        raises its ``PlugipayError``."""
+        pairs = list(query.items()) if isinstance(query, Mapping) else query
+        prepared = prepare(
+            self._config,
+            method,
+            path,
+            query=pairs,
+            body=body,
+            idempotency_key=idempotency_key,
+            accept=accept,
+        )
+        _, content = self._send_download(prepared)
+        return content
+
+    def stream(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, object] | Iterable[tuple[str, object]] | None = None,
+        body: Mapping[str, object] | None = None,
+        idempotency_key: str | None = None,
+        accept: str = "*/*",
+    ) -> Download:
+        """Any API call whose answer is read as it arrives, never held whole: use it as
+        ``with plug.stream("GET", path) as download`` and iterate
+        ``download.iter_bytes()``. It is signed and retried like ``request()`` until the answer
+        starts; an error answer raises its ``PlugipayError`` on entering."""
+        pairs = list(query.items()) if isinstance(query, Mapping) else query
+        prepared = prepare(
+            self._config,
+            method,
+            path,
+            query=pairs,
+            body=body,
+            idempotency_key=idempotency_key,
+            accept=accept,
+        )
+        return Download(self, prepared)
+
     def _request(
         self,
         method: str,
@@ -274,6 +349,37 @@ class PlugipayClient:
         return self._send(prepared, decode)
 
     def _send(self, prepared: PreparedRequest, decode: Callable[[Envelope], T]) -> T:
+        """Send a JSON call; ``decode`` turns the success envelope into the result."""
+        response, body = self._attempts(prepared, stream=False)
+        status = response.status_code
+        try:
+            return decode(decode_envelope(status, body, _request_id(response)))
+        except InvalidResponseError as exc:
+            # The write may have committed: the caller needs its key to retry safely; and an
+            # answer was had, so its status and request id are kept (status 0 means no answer,
+            # SPEC §4).
+            exc.idempotency_key = prepared.idempotency_key
+            exc.response = response
+            exc.status = status
+            exc.request_id = exc.request_id or _request_id(response)
+            raise
+
+    def _send_download(self, prepared: PreparedRequest) -> tuple[httpx.Response, bytes]:
+        """Send a call whose answer is a document, not the envelope; returns the answer (closed)
+        and its whole body (at most ``max_response_bytes``)."""
+        response, body = self._attempts(prepared, stream=False)
+        _refuse_error_envelope(response, body, prepared.idempotency_key)
+        return response, body
+
+    def _open_stream(self, prepared: PreparedRequest) -> httpx.Response:
+        """Send a call and return its success answer with the body not yet read (the caller
+        closes it). Retries happen only before a success answer starts."""
+        response, _ = self._attempts(prepared, stream=True)
+        return response
+
+    def _attempts(self, prepared: PreparedRequest, *, stream: bool) -> tuple[httpx.Response, bytes]:
+        """Attempt a call until a success answer, retrying what may be retried: the answer and
+        its body, or with ``stream`` the answer with its body left unread (and ``b""``)."""
         config = self._config
         shared = self._shared
         url = httpx.URL(config.origin + prepared.target)
@@ -331,16 +437,27 @@ class PlugipayClient:
             retry_after: float | None = None
             # One bound from the first byte sent to the last byte read, not one per read.
             deadline = Deadline(budget, _cut_off(shared.http, request))
+            opened: httpx.Response | None = None
             try:
                 with deadline:
                     # Never follow a redirect, whatever the caller's client says: it would re-send
                     # the signature headers, the idempotency key and the body to another host.
                     response = shared.http.send(request, stream=True, follow_redirects=False)
-                    try:
-                        body = _read_body(response, config.max_response_bytes, deadline)
-                    finally:
-                        response.close()
+                    if stream and 200 <= response.status_code < 300:
+                        # The body is the caller's to read; the deadline bounded the wait for
+                        # the answer to start, and each read is bounded by the timeout.
+                        opened = response
+                        body = b""
+                        if deadline.expired():
+                            raise TimeoutError
+                    else:
+                        try:
+                            body = _read_body(response, config.max_response_bytes, deadline)
+                        finally:
+                            response.close()
             except TimeoutError:
+                if opened is not None:
+                    opened.close()
                 error = _attempt_timeout(prepared.method, log_path, budget, key)
                 _log_attempt(prepared.method, log_path, error.code, started, None, attempt)
             except httpx.RequestError as exc:
@@ -366,17 +483,7 @@ class PlugipayClient:
                 status = response.status_code
                 _log_attempt(prepared.method, log_path, status, started, response, attempt)
                 if 200 <= status < 300:
-                    try:
-                        return decode(decode_envelope(status, body, _request_id(response)))
-                    except InvalidResponseError as exc:
-                        # The write may have committed: the caller needs its key to retry safely;
-                        # and an answer was had, so its status and request id are kept (status 0
-                        # means no answer, SPEC §4).
-                        exc.idempotency_key = key
-                        exc.response = response
-                        exc.status = status
-                        exc.request_id = exc.request_id or _request_id(response)
-                        raise
+                    return response, body
                 retry_after = server_retry_after(
                     status, response.headers.get("retry-after"), self._clock()
                 )
@@ -434,6 +541,26 @@ def _read_body(response: httpx.Response, limit: int, deadline: Deadline) -> byte
             if deadline.expired():
                 raise TimeoutError
     return b"".join(chunks)
+
+
+def _refuse_error_envelope(response: httpx.Response, body: bytes, key: str | None) -> None:
+    """A document answer that is the error envelope after all (a success status carrying an
+    error) raises ``InvalidResponseError`` as a JSON call's would; any other body is the
+    document."""
+    media = response.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media != "application/json" and not media.endswith("+json"):
+        return
+    try:
+        parsed = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return
+    if isinstance(parsed, dict) and isinstance(parsed.get("error"), dict):
+        try:
+            decode_envelope(response.status_code, body, _request_id(response))
+        except InvalidResponseError as exc:
+            exc.idempotency_key = key
+            exc.response = response
+            raise
 
 
 def _gate_outlasts(

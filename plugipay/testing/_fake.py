@@ -492,6 +492,20 @@ class FakePlugipay:
 
     # -- money ---------------------------------------------------------------------------------
 
+    @property
+    def checkout_sessions(self) -> list[dict[str, object]]:
+        """Every checkout session (all workspaces) as the API returns it, oldest first."""
+        with self._store.lock:
+            return [wire(s) for s in self._store[checkout_sessions.CHECKOUT_SESSIONS]]
+
+    @property
+    def refunds(self) -> list[dict[str, object]]:
+        """Every refund (all workspaces, failed ones too) as the API returns it, oldest first."""
+        from .resources.refunds import REFUNDS
+
+        with self._store.lock:
+            return [wire(r) for r in self._store[REFUNDS]]
+
     def pay_checkout_session(self, session_id: str, method: str = "qris") -> dict[str, object]:
         """Pay an ``open`` checkout session as the buyer would (SPEC-MONEY §7): an automatic
         method (``qris``, ``va``, ``ewallet``, ``card``, ``retail``, ``paypal``) completes it

@@ -736,3 +736,7 @@ def strict_walk(plug: Any, partner: Any, fake: FakePlugipay) -> None:
     assert plug.checkout_sessions.receipt_escpos(session.id, width=48).startswith(b"\x1b@")
     plug.checkout_sessions.email_receipt(session.id, to="someone@example.com")
     assert plug.checkout_sessions.receipt(session.id).emailed_to == "someone@example.com"
+    pdf = plug.checkout_sessions.receipt_pdf(session.id)
+    with plug.checkout_sessions.stream_receipt_pdf(session.id) as download:
+        assert download.content_type == "application/pdf"
+        assert b"".join(download.iter_bytes()) == pdf

@@ -621,16 +621,39 @@ def test_event_built_by_hand_writes_data_back() -> None:
 def test_public_models_module() -> None:
     assert models.__all__ == sorted(models.__all__)
     classes = {
+        "CheckoutCustomer",
+        "CheckoutSession",
         "Customer",
+        "EventRecord",
+        "LineItem",
         "ManagedOnboardingState",
         "ManagedSubAccount",
         "PartnerWorkspace",
+        "Receipt",
+        "Refund",
         "Resource",
+        "WebhookAttempt",
+        "WebhookDelivery",
+        "WebhookEndpoint",
         "WebhookEvent",
         "Workspace",
         "WorkspaceMember",
     }
-    aliases = {"MemberStatus", "Mode", "Region", "Role", "WorkspaceStatus"}
+    aliases = {
+        "CheckoutMethod",
+        "CheckoutSessionStatus",
+        "Currency",
+        "DeliveryStatus",
+        "EventKind",
+        "MemberStatus",
+        "Mode",
+        "ReceiptSourceType",
+        "RefundReason",
+        "RefundStatus",
+        "Region",
+        "Role",
+        "WorkspaceStatus",
+    }
     assert set(models.__all__) == classes | aliases
     for name in classes:
         cls = getattr(models, name)

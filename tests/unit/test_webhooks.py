@@ -457,7 +457,7 @@ def test_sign_refuses_bad_secrets(secret: Any) -> None:
 
 
 def test_public_surface() -> None:
-    assert webhooks.__all__ == ["SIGNATURE_HEADER", "sign", "verify"]
+    assert webhooks.__all__ == ["SIGNATURE_HEADER", "event_kind", "sign", "verify"]
     assert SIGNATURE_HEADER == "X-Plugipay-Signature"
 
 

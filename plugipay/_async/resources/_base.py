@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..._envelope import Envelope
 from ..._exceptions import InvalidResponseError
+from ..._request import prepare
+from .._download import AsyncDownload
 from .._pagination import AsyncCursorPaginator
 
 if TYPE_CHECKING:
@@ -61,6 +63,52 @@ class AsyncResource:
             method, path, decode, query=query, body=body, idempotency_key=idempotency_key
         )
 
+    async def _call_list(
+        self,
+        cls: type[M],
+        method: str,
+        path: str,
+        *,
+        body: Mapping[str, object] | None = None,
+        idempotency_key: str | None = None,
+    ) -> list[M]:
+        """A call whose answer is a bare array of ``cls`` (not a paginated list)."""
+
+        def decode(envelope: Envelope) -> list[M]:
+            if envelope.data is None and method != "GET":
+                return []
+            if not isinstance(envelope.data, list):
+                raise InvalidResponseError(f"{method} {path} answered without the list it returns")
+            return structure_many(envelope.data, cls)
+
+        return await self._client._request(
+            method, path, decode, body=body, idempotency_key=idempotency_key
+        )
+
+    async def _download(
+        self,
+        path: str,
+        accept: str,
+        *,
+        query: Iterable[tuple[str, object]] | None = None,
+    ) -> tuple[str | None, bytes]:
+        """GET a document: its ``Content-Type`` header and its whole body."""
+        prepared = prepare(self._client._config, "GET", path, query=query, accept=accept)
+        response, body = await self._client._send_download(prepared)
+        content_type: str | None = response.headers.get("content-type")
+        return content_type, body
+
+    def _stream(
+        self,
+        path: str,
+        accept: str,
+        *,
+        query: Iterable[tuple[str, object]] | None = None,
+    ) -> AsyncDownload:
+        """GET a document read as it arrives (nothing is sent until it is entered)."""
+        prepared = prepare(self._client._config, "GET", path, query=query, accept=accept)
+        return AsyncDownload(self._client, prepared)
+
     async def _call_no_content(
         self, method: str, path: str, *, idempotency_key: str | None = None
     ) -> None:
@@ -73,6 +121,20 @@ class AsyncResource:
             return structure_many(items, cls)
 
         return AsyncCursorPaginator(self._client, path, query, decode, cursor=cursor)
+
+
+def text_of(content_type: str | None, body: bytes) -> str:
+    """A text document's body as ``str``: decoded by the charset its ``Content-Type`` names,
+    else as UTF-8 (undecodable bytes replaced, never an error)."""
+    charset = "utf-8"
+    for parameter in (content_type or "").split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            charset = value.strip().strip('"')
+    try:
+        return body.decode(charset, "replace")
+    except LookupError:  # a charset Python doesn't know
+        return body.decode("utf-8", "replace")
 
 
 def _nothing(envelope: Envelope) -> None:
