@@ -9,6 +9,7 @@ from typing import Any
 
 import anyio
 import anyio.lowlevel
+import attrs
 import pytest
 
 from plugipay import (
@@ -23,10 +24,12 @@ from plugipay import (
 )
 from plugipay._convert import make_converter
 from plugipay.models import (
+    CheckoutSession,
     Customer,
     ManagedOnboardingState,
     ManagedSubAccount,
     PartnerWorkspace,
+    Refund,
     WebhookEvent,
     Workspace,
     WorkspaceMember,
@@ -253,16 +256,26 @@ def test_strict_converter_decodes_every_model_from_a_walk_of_every_method(
     key, exact JSON types and timestamps); together the walks must reach every method the client
     declares and decode every model the families declare."""
     from plugipay._models import MODELS
+    from plugipay._models._base import Resource
     from plugipay._sync.resources import _base as sync_base
     from tests.test_parity import namespaces
 
     strict = make_converter(forbid_extra_keys=True)
     decoded: dict[type, int] = {}
 
+    def count(obj: Resource) -> None:
+        """Count a decoded model and the models nested in it (a delivery's attempts, ...)."""
+        decoded[type(obj)] = decoded.get(type(obj), 0) + 1
+        for field in attrs.fields(type(obj)):
+            value = getattr(obj, field.name)
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, Resource):
+                    count(item)
+
     def structure(payload: Any, cls: type) -> Any:
-        decoded[cls] = decoded.get(cls, 0) + 1
         obj = strict.structure(payload, cls)
         assert obj.raw == payload
+        count(obj)
         return obj
 
     def structure_many(items: Any, cls: type) -> list[Any]:
@@ -290,8 +303,15 @@ def test_strict_converter_decodes_every_model_from_a_walk_of_every_method(
     assert sorted(declared - called) == [], "add the missing methods to a strict_walk"
     events = [strict.structure(event, WebhookEvent) for event in raw_events]
     assert all(event.raw == raw for event, raw in zip(events, raw_events, strict=True))
-    decoded[WebhookEvent] = len(events)
-    assert {type(event.data) for event in events} == {Customer, Workspace, WorkspaceMember}
+    for event in events:
+        count(event)
+    assert {type(event.data) for event in events} == {
+        CheckoutSession,
+        Customer,
+        Refund,
+        Workspace,
+        WorkspaceMember,
+    }
     missing = [model.__name__ for model in MODELS if not decoded.get(model)]
     assert missing == [], "add a call that returns each of these to a strict_walk"
     assert decoded[Customer] >= 10
