@@ -44,7 +44,6 @@ __all__ = [
     "WebhookEndpoint",
     "WebhookTarget",
     "event_scope",
-    "key_mode",
     "short_type",
 ]
 
@@ -114,12 +113,6 @@ def aggregate_type_of(event_type: str) -> str:
         return "workspace_member"
     name = short_type(event_type)
     return name.rpartition(".")[0] or name
-
-
-def key_mode(key: ApiKey) -> str:
-    """``"live"`` for ``ak_live_…`` key ids and ``pk_live_…`` dashboard keys, else ``"test"``."""
-    text = key.secret if key.bearer else key.key_id
-    return "live" if text.startswith(("ak_live_", "pk_live_")) else "test"
 
 
 def event_scope(account_id: str, mode: str) -> str:
@@ -251,7 +244,7 @@ class EventLog:
         """Events emitted inside carry this request's key mode, request id and idempotency key
         (the engine wraps each handler, store lock held)."""
         previous = self._context
-        mode = None if key is ANONYMOUS else key_mode(key)
+        mode = None if key is ANONYMOUS else key.mode
         self._context = _Context(mode, request_id, idempotency_key)
         try:
             yield

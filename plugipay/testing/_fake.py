@@ -26,7 +26,7 @@ import httpx
 from . import _ledger
 from ._clock import BusinessClock, FakeClock
 from ._engine import Engine
-from ._events import EventLog, WebhookEndpoint, WebhookTarget, key_mode
+from ._events import EventLog, WebhookEndpoint, WebhookTarget
 from ._faults import Faults, RateLimiter
 from ._ids import IdFactory
 from ._store import ApiKey, Obj, Store, wire
@@ -427,7 +427,7 @@ class FakePlugipay:
             deliveries = store.events.deliveries
             endpoint = deliveries.add_endpoint(
                 ws,
-                mode=mode or key_mode(self._key),
+                mode=mode or self._key.mode,
                 url=url,
                 events=events,
                 description=description,

@@ -86,6 +86,13 @@ class ApiKey:
     """The partner a platform-admin key acts for (``"storlaunch"``), else ``None``."""
     bearer: bool = False
 
+    @property
+    def mode(self) -> str:
+        """``"live"`` for ``ak_live_…`` key ids and ``pk_live_…`` dashboard keys, else ``"test"``:
+        the mode of everything the key makes and sees."""
+        text = self.secret if self.bearer else self.key_id
+        return "live" if text.startswith(("ak_live_", "pk_live_")) else "test"
+
     def has_scope(self, scope: str) -> bool:
         """Whether the key may make calls that need ``scope``."""
         return "*" in self.scopes or scope in self.scopes

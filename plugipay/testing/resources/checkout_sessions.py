@@ -36,7 +36,7 @@ from .._ids import iso_ms
 from .._ledger import post_payment
 from .._provider import adapter_for
 from .._routing import Call, Result, Route
-from .._store import ApiKey, Kind, Obj, Store, wire
+from .._store import Kind, Obj, Store, wire
 from .._validate import (
     Rule,
     check_fields,
@@ -64,7 +64,6 @@ __all__ = [
     "complete",
     "fail_session",
     "invalid_transition",
-    "key_mode",
     "pay",
 ]
 
@@ -204,12 +203,6 @@ _ASSIGNED = frozenset(
 
 
 # -- helpers shared with refunds and the fake's buyer hooks -----------------------------------
-
-
-def key_mode(key: ApiKey) -> str:
-    """The mode of a key (``test`` or ``live``): what the objects it makes record."""
-    live = key.secret.startswith("pk_live_") if key.bearer else key.key_id.startswith("ak_live_")
-    return "live" if live else "test"
 
 
 def invalid_transition(session: Mapping[str, object], action: str) -> ApiError:
@@ -386,7 +379,7 @@ def create(call: Call) -> Result:
         "workspaceName": ws["name"],
         "customerId": customer_id,
         "customer": None if customer is None else _customer_view(customer),
-        "mode": key_mode(call.key),
+        "mode": call.key.mode,
         "status": "open",
         "amount": body["amount"],
         "currency": body["currency"],
@@ -422,7 +415,7 @@ def list_sessions(call: Call) -> Result:
     customer_id = call.query.get("customerId") or None
     after_stamp = time_query(call, "createdAfter")
     before_stamp = time_query(call, "createdBefore", upper=True)
-    mode = key_mode(call.key)
+    mode = call.key.mode
 
     def keep(session: Obj) -> bool:
         created = str(session["createdAt"])

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from .._events import EVENT_TYPES, EVENTS, aggregate_type_of, event_scope, key_mode
+from .._events import EVENT_TYPES, EVENTS, aggregate_type_of, event_scope
 from .._ids import iso_ms, parse_iso
 from .._routing import Call, Result, Route
 from .._store import Obj, wire
@@ -39,7 +39,7 @@ _MAX_UNIX = 253_402_300_800.0  # 10000-01-01T00:00:00Z
 
 
 def _scope(call: Call) -> str:
-    return event_scope(str(call.acting["accountId"]), key_mode(call.key))
+    return event_scope(str(call.acting["accountId"]), call.key.mode)
 
 
 def _instant(call: Call, name: str) -> float | None:
@@ -159,7 +159,7 @@ def replay(call: Call) -> Result:
 
 
 def trigger(call: Call) -> Result:
-    if key_mode(call.key) != "test":
+    if call.key.mode != "test":
         raise ApiError(403, "TEST_MODE_ONLY", "Events can only be triggered with a test-mode key")
     body = require_object(call.body)
     check_fields(body, _TRIGGER_RULES, required=("type", "aggregateId"))

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from .._deliveries import WEBHOOK_DELIVERIES, Endpoint
-from .._events import event_scope, key_mode
+from .._events import event_scope
 from .._routing import Call, Result, Route
 from .._store import Obj, wire
 from .._validate import Rule, check_fields, js_len, require_object, string_rule
@@ -93,7 +93,7 @@ _ASSIGNED = frozenset(
 
 
 def _scope(call: Call) -> str:
-    return event_scope(str(call.acting["accountId"]), key_mode(call.key))
+    return event_scope(str(call.acting["accountId"]), call.key.mode)
 
 
 def _endpoint(call: Call) -> Endpoint:
@@ -118,7 +118,7 @@ def create(call: Call) -> Result:
     deliveries = call.store.events.deliveries
     endpoint = deliveries.add_endpoint(
         call.acting,
-        mode=key_mode(call.key),
+        mode=call.key.mode,
         url=str(body["url"]),
         events=[str(e) for e in events] if isinstance(events, list) else [],
         description=description if isinstance(description, str) else None,
