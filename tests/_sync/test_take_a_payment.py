@@ -102,7 +102,10 @@ def test_take_a_payment_end_to_end(backend: Backend) -> None:
 
 
 def _flow(
-    backend: Backend, plug: PlugipayClient, receiver: WebhookReceiver, endpoint: WebhookEndpoint
+    backend: Backend,
+    plug: PlugipayClient,
+    receiver: WebhookReceiver,
+    endpoint: WebhookEndpoint,
 ) -> None:
     assert isinstance(endpoint, WebhookEndpoint) and endpoint.id.startswith("we_")
     secret = endpoint.secret
