@@ -11,10 +11,13 @@ the flow does what real Plugipay can without a buyer, then stops there (skipped)
 from __future__ import annotations
 
 import contextlib
+import io
+import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import pypdf
 import pytest
 
 from plugipay import (
@@ -143,6 +146,10 @@ async def _flow(
     assert charge is not None and charge.startswith("ch_")
     receipt = await plug.checkout_sessions.receipt(session.id)
     assert receipt.amount == 150_000 and (receipt.number or "").startswith("RCPT-")
+    # The PDF receipt is a document a PDF library opens, carrying the number and the total.
+    pdf = pypdf.PdfReader(io.BytesIO(await plug.checkout_sessions.receipt_pdf(session.id)))
+    text = "".join(page.extract_text() for page in pdf.pages)
+    assert receipt.number in text and "150000" in re.sub(r"[.,\s]", "", text)  # IDR 150,000
 
     # The endpoint got the payment, signed with its secret: verify it as a handler would.
     [delivery] = receiver.accepted
