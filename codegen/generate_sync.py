@@ -140,7 +140,7 @@ RULES: tuple[Rule, ...] = (
     Rule("aiter_lines", r"\baiter_lines\b", "iter_lines"),
     Rule("aclosing", r"\baclosing\b", "closing"),
     Rule("asleep", r"\basleep\b", "sleep"),
-    Rule("asynccontextmanager", r"\basynccontextmanager\b", "contextmanager", True),
+    Rule("asynccontextmanager", r"\basynccontextmanager\b", "contextmanager"),
     Rule("handle_async_request", r"\bhandle_async_request\b", "handle_request", standby=True),
     # Only a whole ``_async`` word: a module path component (plugipay._async., tests/_async/).
     Rule("_async module", r"\b_async\b", "_sync"),
