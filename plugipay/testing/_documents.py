@@ -1,4 +1,4 @@
-"""Receipt documents (SPEC-MONEY §6): a PDF a reader opens, an HTML page, ESC/POS printer bytes.
+"""Receipt and invoice documents (SPEC-MONEY §6): a PDF a reader opens, an HTML page, ESC/POS printer bytes.
 
 All three are written by hand from one ``ReceiptDoc``, with no dependency:
 
@@ -72,6 +72,8 @@ class ReceiptDoc:
     source_id: str
     customer: str | None
     lines: Sequence[ReceiptLine]
+    title: str = "Receipt"
+    """What the document is: ``Receipt``, or ``Invoice`` for an invoice."""
 
     @property
     def total(self) -> str:
@@ -105,7 +107,7 @@ def pdf_document(doc: ReceiptDoc) -> bytes:
     """The receipt as a one-page PDF with extractable text."""
     rows: list[tuple[int, str]] = [
         (18, doc.business),
-        (14, f"Receipt {doc.number}"),
+        (14, f"{doc.title} {doc.number}"),
         (10, f"Issued {doc.issued_at}"),
     ]
     if doc.customer:
@@ -133,7 +135,9 @@ def pdf_document(doc: ReceiptDoc) -> bytes:
         b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"endstream",
-        b"<< /Title " + _pdf_text(f"Receipt {doc.number}") + b" /Producer (plugipay.testing) >>",
+        b"<< /Title "
+        + _pdf_text(f"{doc.title} {doc.number}")
+        + b" /Producer (plugipay.testing) >>",
     ]
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
@@ -173,13 +177,13 @@ def html_document(doc: ReceiptDoc) -> str:
         '<html lang="en">\n'
         "<head>\n"
         '  <meta charset="utf-8">\n'
-        f"  <title>Receipt {e(doc.number)}</title>\n"
+        f"  <title>{e(doc.title)} {e(doc.number)}</title>\n"
         "  <style>body{font-family:sans-serif;max-width:32em;margin:2em auto}"
         "td.amount{text-align:right}table{width:100%}</style>\n"
         "</head>\n"
         "<body>\n"
         f"  <h1>{e(doc.business)}</h1>\n"
-        f'  <p>Receipt <strong class="number">{e(doc.number)}</strong></p>\n'
+        f'  <p>{e(doc.title)} <strong class="number">{e(doc.number)}</strong></p>\n'
         f"  <p>Issued {e(doc.issued_at)}</p>\n"
         f"{customer}"
         "  <table>\n"
@@ -225,7 +229,7 @@ def escpos_document(doc: ReceiptDoc, width: int) -> bytes:
 
     out = bytearray(ESC_INIT)
     out += _CENTER + _BOLD_ON + text(_wrap(doc.business, width)) + _BOLD_OFF
-    out += text(_wrap(f"Receipt {doc.number}", width))
+    out += text(_wrap(f"{doc.title} {doc.number}", width))
     out += text(_wrap(doc.issued_at, width)) + _LEFT
     if doc.customer:
         out += text(_wrap(f"Billed to {doc.customer}", width))

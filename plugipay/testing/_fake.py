@@ -506,6 +506,45 @@ class FakePlugipay:
         with self._store.lock:
             return [wire(r) for r in self._store[REFUNDS]]
 
+    @property
+    def plans(self) -> list[dict[str, object]]:
+        """Every plan (all workspaces), with its prices, as the API returns it, oldest first."""
+        from .resources.plans import PLANS
+
+        with self._store.lock:
+            return [wire(p) for p in self._store[PLANS]]
+
+    @property
+    def subscriptions(self) -> list[dict[str, object]]:
+        """Every subscription (all workspaces) as the API returns it, oldest first."""
+        from .resources.subscriptions import SUBSCRIPTIONS
+
+        with self._store.lock:
+            return [wire(s) for s in self._store[SUBSCRIPTIONS]]
+
+    @property
+    def invoices(self) -> list[dict[str, object]]:
+        """Every invoice (all workspaces) as the API returns it, oldest first."""
+        from .resources.invoices import INVOICES
+
+        with self._store.lock:
+            return [wire(i) for i in self._store[INVOICES]]
+
+    def report_usage(self, subscription_id: str, quantity: int) -> None:
+        """Report ``quantity`` units of metered usage on a subscription with a ``usage`` price:
+        its next invoice bills what was reported since the previous one, aggregated by the
+        plan's ``usageAggregate`` (``sum`` by default, ``max``, ``last``). ``KeyError`` for an
+        unknown subscription, ``ValueError`` for a negative or non-int quantity."""
+        from .resources.subscriptions import SUBSCRIPTIONS, report_usage
+
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
+            raise ValueError(f"quantity must be a non-negative int, got {quantity!r}")
+        with self._store.lock:
+            sub = self._store[SUBSCRIPTIONS].get(subscription_id)
+            if sub is None:
+                raise KeyError(f"no subscription {subscription_id!r}")
+            report_usage(self._store, sub, quantity)
+
     def pay_checkout_session(self, session_id: str, method: str = "qris") -> dict[str, object]:
         """Pay an ``open`` checkout session as the buyer would (SPEC-MONEY §7): an automatic
         method (``qris``, ``va``, ``ewallet``, ``card``, ``retail``, ``paypal``) completes it

@@ -46,6 +46,8 @@ DEFAULT_SCOPES = {
     "owner": ("*",),
     "admin": ("*",),
     # Members take payments and see refunds; giving money back is for admins and owners.
+    # Members bill customers (subscriptions, invoices, portal links) from the catalogue; the
+    # catalogue itself (plans, prices) is for admins and owners.
     "member": (
         "plugipay:customer:create",
         "plugipay:customer:read",
@@ -54,12 +56,21 @@ DEFAULT_SCOPES = {
         "plugipay:checkout:read",
         "plugipay:checkout:write",
         "plugipay:refund:read",
+        "plugipay:plan:read",
+        "plugipay:subscription:read",
+        "plugipay:subscription:write",
+        "plugipay:invoice:read",
+        "plugipay:invoice:write",
+        "plugipay:portal:write",
     ),
     "read_only": (
         "plugipay:customer:read",
         "plugipay:workspace:read",
         "plugipay:checkout:read",
         "plugipay:refund:read",
+        "plugipay:plan:read",
+        "plugipay:subscription:read",
+        "plugipay:invoice:read",
     ),
 }
 PLATFORM_SCOPE = "plugipay:platform:admin"

@@ -23,9 +23,13 @@ from . import (
     checkout_sessions,
     customers,
     events,
+    invoices,
     members,
     onboarding,
+    plans,
+    portal_sessions,
     refunds,
+    subscriptions,
     webhook_endpoints,
     workspaces,
 )
@@ -43,6 +47,10 @@ MODULES: tuple[ModuleType, ...] = (
     refunds,
     events,
     webhook_endpoints,
+    plans,
+    subscriptions,
+    invoices,
+    portal_sessions,
 )
 """Every resource module, in routing order."""
 

@@ -11,8 +11,14 @@ Lifecycle (every other transition is 409 ``INVALID_TRANSITION`` and changes noth
 
 Sessions live in one collection scoped by ``accountId`` with ``paymentId`` unique per workspace
 (refunds find their charge by it); receipts (``rcpt_``, numbered ``RCPT-000001`` per workspace)
-in another. Private fields: a session's ``_refunded`` (minor units refunded so far) and
-``_receipt`` (its receipt id); a workspace's ``_receiptSeq``.
+in another. Private fields: a session's ``_refunded`` (minor units refunded so far),
+``_receipt`` (its receipt id) and ``_invoiceId``; a workspace's ``_receiptSeq``.
+
+A session made with ``metadata.invoiceId`` collects that invoice (``plugipay.testing.resources.
+invoices``): it must be open, in the session's currency and for its ``amountDue``; completing the
+session pays the invoice (``chargeId`` = the session's ``paymentId``, one ledger posting and one
+receipt, both of source ``invoice``, and the session's receipt routes show that receipt). An
+invoice paid or voided meanwhile leaves the session an ordinary payment.
 """
 
 from __future__ import annotations
@@ -64,6 +70,7 @@ __all__ = [
     "complete",
     "fail_session",
     "invalid_transition",
+    "issue_receipt",
     "pay",
 ]
 
@@ -224,7 +231,20 @@ def _emit(events: EventLog, event_type: str, ws: Obj, session: Obj, now: float) 
     events.emit(event_type, ws, wire(session), now=now)
 
 
-def _issue_receipt(store: Store, ws: Obj, session: Obj, now: float) -> Obj:
+def issue_receipt(
+    store: Store,
+    ws: Obj,
+    *,
+    source_type: str,
+    source: Obj,
+    amount: int,
+    method: object,
+    adapter: object,
+    line_items: list[Obj],
+    now: float,
+) -> Obj:
+    """Issue the next ``RCPT-`` receipt of ``ws`` for a paid ``source`` (a checkout session or an
+    invoice) and point ``source["_receipt"]`` at it."""
     seq = ws.get("_receiptSeq", 0)
     assert isinstance(seq, int)
     ws["_receiptSeq"] = seq + 1
@@ -232,21 +252,38 @@ def _issue_receipt(store: Store, ws: Obj, session: Obj, now: float) -> Obj:
     receipt: Obj = {
         "id": store.ids.new("rcpt_"),
         "number": f"RCPT-{seq + 1:06d}",
-        "sourceType": "checkout_session",
-        "sourceId": session["id"],
-        "customerId": session["customerId"],
-        "amount": session["amount"],
-        "currency": session["currency"],
-        "method": session["paymentMethod"],
-        "adapter": session["adapter"],
-        "lineItems": copy.deepcopy(session["lineItems"]),
+        "sourceType": source_type,
+        "sourceId": source["id"],
+        "customerId": source["customerId"],
+        "amount": amount,
+        "currency": source["currency"],
+        "method": method,
+        "adapter": adapter,
+        "lineItems": line_items,
         "issuedAt": iso_ms(now),
         "emailedAt": None,
         "emailedTo": None,
     }
     store[RECEIPTS].insert(receipt, scope=account, stamp=str(receipt["issuedAt"]))
-    session["_receipt"] = receipt["id"]
+    source["_receipt"] = receipt["id"]
     return receipt
+
+
+def _issue_receipt(store: Store, ws: Obj, session: Obj, now: float) -> Obj:
+    amount = session["amount"]
+    assert isinstance(amount, int)
+    items = session["lineItems"]
+    return issue_receipt(
+        store,
+        ws,
+        source_type="checkout_session",
+        source=session,
+        amount=amount,
+        method=session["paymentMethod"],
+        adapter=session["adapter"],
+        line_items=copy.deepcopy(items) if isinstance(items, list) else [],
+        now=now,
+    )
 
 
 def complete(store: Store, ws: Obj, session: Obj, now: float) -> None:
@@ -262,6 +299,12 @@ def complete(store: Store, ws: Obj, session: Obj, now: float) -> None:
             "updatedAt": stamp,
         },
     )
+    if session.get("_invoiceId") is not None:
+        from .invoices import settle_by_checkout
+
+        if settle_by_checkout(store, ws, session, now):
+            _emit(store.events, _EVENT_COMPLETED, ws, session, now)
+            return
     _issue_receipt(store, ws, session, now)
     amount, currency = session["amount"], str(session["currency"])
     assert isinstance(amount, int)
@@ -366,11 +409,16 @@ def create(call: Call) -> Result:
             raise validation_error(
                 [problem("customerId", "invalid", f"No customer {customer_id} in this workspace")]
             )
+    metadata = body.get("metadata")
+    invoice_id = metadata.get("invoiceId") if isinstance(metadata, dict) else None
+    if invoice_id is not None:
+        from .invoices import check_checkout_for
+
+        check_checkout_for(call, str(invoice_id), body)
     expires_in = body.get("expiresInSec")
     seconds = expires_in if isinstance(expires_in, int) else DEFAULT_EXPIRES_IN
     stamp = iso_ms(call.now)
     ident = store.ids.new("cs_")
-    metadata = body.get("metadata")
     line_items = body.get("lineItems")
     session: Obj = {
         "id": ident,
@@ -398,6 +446,7 @@ def create(call: Call) -> Result:
         "updatedAt": stamp,
         "_refunded": 0,
         "_templateId": body.get("templateId"),
+        "_invoiceId": invoice_id,
     }
     store[CHECKOUT_SESSIONS].insert(session, scope=account)
     store.timers.at(call.now + seconds, partial(_expire, store, session))

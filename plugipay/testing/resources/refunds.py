@@ -1,8 +1,9 @@
 """Refunds (SPEC-MONEY §4; SURVEY §1.2, §2 "Refund"): create, get, list.
 
 A refund names its charge by ``chargeId`` (a completed session's ``paymentId``) or by
-``sourceType`` + ``sourceId`` (``checkout_session``; ``invoice`` sources answer 404 until the
-emulator has invoices). ``amount`` defaults to what is left of the charge; more than that, or
+``sourceType`` + ``sourceId`` (``checkout_session``, or ``invoice``: a paid invoice, whose
+``chargeId`` also names it; the refund's ``invoiceId`` is then set). A session that paid an
+invoice and that invoice are one charge: refunds through either share what is left. ``amount`` defaults to what is left of the charge; more than that, or
 nothing left, is a 400 ``VALIDATION_ERROR`` and no row. Handlers run under the store lock, so
 the check against what is left and the refund's insert are one step: concurrent refunds of one
 charge never add up to more than it.
@@ -33,6 +34,7 @@ from .._validate import (
 from .._wire import ApiError
 from ._common import after, choice, limit, list_page, not_found
 from .checkout_sessions import CHECKOUT_SESSIONS, invalid_transition
+from .invoices import INVOICES
 
 __all__ = ["REASONS", "REFUNDS", "ROUTES", "STATUSES"]
 
@@ -75,7 +77,8 @@ _ASSIGNED = frozenset(
 
 
 def _charge(call: Call, body: dict[str, object]) -> Obj:
-    """The completed session the body names, by ``chargeId`` or by source."""
+    """What the body refunds, by ``chargeId`` or by source: a completed session or a paid
+    invoice (holding ``_refunded``)."""
     charge_id, source_type, source_id = (
         body.get("chargeId"),
         body.get("sourceType"),
@@ -96,20 +99,39 @@ def _charge(call: Call, body: dict[str, object]) -> Obj:
             [problem(missing, "required", "sourceType and sourceId go together")]
         )
     account = str(call.acting["accountId"])
-    sessions = call.store[CHECKOUT_SESSIONS]
+    sessions, invoices = call.store[CHECKOUT_SESSIONS], call.store[INVOICES]
     if charge_id is not None:
-        found = sessions.find("paymentId", charge_id, account)
+        found = invoices.find("chargeId", charge_id, account) or sessions.find(
+            "paymentId", charge_id, account
+        )
         if found is None:
             raise not_found(f"Charge {charge_id}")
         return found
     if source_type == "invoice":
-        raise not_found(f"Invoice {source_id}")
+        invoice = invoices.get(str(source_id), account)
+        if invoice is None:
+            raise not_found(f"Invoice {source_id}")
+        if invoice["status"] != "paid":
+            raise ApiError(
+                409,
+                "INVALID_TRANSITION",
+                f"Can't refund invoice {invoice['id']}: it is {invoice['status']}",
+            )
+        return invoice
     found = sessions.get(str(source_id), account)
     if found is None:
         raise not_found(f"Checkout session {source_id}")
     if found["status"] != "completed":
         raise invalid_transition(found, "refund")
+    paid = found.get("_invoiceId")
+    invoice = None if paid is None else invoices.get(str(paid))
+    if invoice is not None and invoice["chargeId"] == found["paymentId"]:
+        return invoice
     return found
+
+
+def _charge_id(charge: Obj) -> object:
+    return charge["chargeId"] if str(charge["id"]).startswith("inv_") else charge["paymentId"]
 
 
 def create(call: Call) -> Result:
@@ -117,7 +139,9 @@ def create(call: Call) -> Result:
     check_fields(body, _RULES, nullable=_NULLABLE, read_only=_ASSIGNED)
     store, ws = call.store, call.acting
     session = _charge(call, body)
-    charged, refunded = session["amount"], session["_refunded"]
+    is_invoice = str(session["id"]).startswith("inv_")
+    charged = session["total" if is_invoice else "amount"]
+    refunded = session["_refunded"]
     assert isinstance(charged, int) and isinstance(refunded, int)
     left = charged - refunded
     wanted = body.get("amount")
@@ -125,7 +149,7 @@ def create(call: Call) -> Result:
     assert isinstance(amount, int)
     if left == 0:
         raise validation_error(
-            [problem("amount", "invalid", f"charge {session['paymentId']} is fully refunded")]
+            [problem("amount", "invalid", f"charge {_charge_id(session)} is fully refunded")]
         )
     if amount > left:
         raise validation_error(
@@ -134,7 +158,7 @@ def create(call: Call) -> Result:
                     "amount",
                     "invalid",
                     f"amount {amount} is more than the {left} left to refund on charge "
-                    f"{session['paymentId']}",
+                    f"{_charge_id(session)}",
                 )
             ]
         )
@@ -147,8 +171,8 @@ def create(call: Call) -> Result:
         "id": ident,
         "arn": f"arn:plugipay:{account}:refund/{ident}",
         "accountId": account,
-        "chargeId": session["paymentId"],
-        "invoiceId": None,
+        "chargeId": _charge_id(session),
+        "invoiceId": session["id"] if is_invoice else None,
         "amount": amount,
         "currency": session["currency"],
         "reason": body.get("reason") or DEFAULT_REASON,
