@@ -247,6 +247,27 @@ def test_plain_script(served: FakePlugipay) -> None:
     assert done.stdout == f"created {customer['id']} (ada@example.com)\n1 customers in total\n"
 
 
+def test_a_year_of_renewals_example() -> None:
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "billing_year.py")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    # The trial ends on 14 Feb 2028; each renewal falls on the 14th, the last on 14 Jan 2029.
+    assert [line.split()[:2] for line in lines[:12]] == [
+        [f"INV-{n:06d}", f"2028-{m:02d}-14" if m <= 12 else f"2029-{m - 12:02d}-14"]
+        for n, m in enumerate(range(2, 14), start=1)
+    ]
+    assert all(line.endswith("IDR 99,000  paid") for line in lines[:12])
+    assert lines[12] == "12 invoices, 12 invoice.paid webhooks verified, revenue IDR 1,188,000"
+    assert lines[13].startswith("a year of renewals took ")  # printed, never asserted: no timing
+
+
 def test_the_pytest_example_passes() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_my_signup.py"],
@@ -266,7 +287,7 @@ def test_examples_use_only_the_public_api_and_import_fresh() -> None:
         assert "plugipay._" not in path.read_text(encoding="utf-8"), path
     # A fresh interpreter: no import made by the suite can paper over a missing one.
     code = (
-        "import fastapi_app, aiohttp_app, script, test_my_signup\n"
+        "import fastapi_app, aiohttp_app, script, test_my_signup, billing_year\n"
         "import django_shop.settings as s; s.configure()\n"
         "import django_shop.views, django_shop.management.commands.import_customers\n"
     )
