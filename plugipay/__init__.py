@@ -21,9 +21,11 @@ if TYPE_CHECKING:
     from ._async._pagination import AsyncPage as AsyncPage
     from ._exceptions import *  # noqa: F403
     from ._models._base import Resource as Resource
+    from ._models.billing import *  # noqa: F403
     from ._models.checkout import *  # noqa: F403
     from ._models.customers import *  # noqa: F403
     from ._models.events import *  # noqa: F403
+    from ._models.invoices import *  # noqa: F403
     from ._models.platform import *  # noqa: F403
     from ._models.refunds import *  # noqa: F403
     from ._models.webhooks import *  # noqa: F403

@@ -142,6 +142,20 @@ def _is_str_map(value: object) -> bool:
     )
 
 
+_SCALAR_CHECKS: frozenset[_Check | None] = frozenset({_is_str, _is_number, _is_int, _is_bool})
+"""Checks of values stored as they are, so a union of them needs no copying or nesting rule."""
+
+
+def _any_of(checks: set[_Check | None]) -> _Check:
+    """Strict mode's check of a union of scalars: the value has one of its members' JSON types."""
+    members = tuple(sorted((c for c in checks if c is not None), key=lambda c: c.__name__))
+
+    def check(value: object) -> bool:
+        return any(member(value) for member in members)
+
+    return check
+
+
 def _union_members(tp: Any) -> list[Any]:
     if get_origin(tp) in (Union, types.UnionType):
         return [m for arg in get_args(tp) for m in _union_members(arg)]
@@ -189,6 +203,9 @@ def _field_of_type(cls: type, attribute: attrs.Attribute[Any], tp: Any) -> _Fiel
         (item,) = get_args(members[0])
         return _Field(name, _camel(name), "models", None, required, item)
     checks = {_check_for(m) for m in members}
+    if len(checks) > 1 and checks <= _SCALAR_CHECKS:
+        # A union of scalars (PriceTier.up_to: ``int | Literal["inf"]``): any member's JSON type.
+        return _Field(name, _camel(name), "plain", _any_of(checks), required)
     if len(checks) != 1:
         raise TypeError(f"no wire rule for the model field type {tp!r}")
     (check,) = checks

@@ -13,33 +13,49 @@ from datetime import datetime, timedelta
 
 from ._fields import Check
 from ._types import NotGiven
-from ._urls import check_header_value
+from ._urls import check_header_value, format_datetime
 
 __all__ = [
+    "ESCPOS_WIDTHS",
     "MAX_LIMIT",
     "amount",
     "as_list",
+    "boolean",
     "check_amount",
     "check_choice",
     "check_created_after",
     "check_cursor",
     "check_datetime",
+    "check_escpos_width",
     "check_idempotency_key",
     "check_limit",
     "check_metadata",
+    "check_price",
     "check_str",
     "choice",
+    "count",
     "currency",
     "duration",
     "duration_seconds",
     "email",
+    "invoice_lines",
+    "invoice_lines_wire",
     "line_items",
     "line_items_wire",
     "metadata",
+    "portal_features",
+    "portal_features_wire",
     "prefixed",
+    "price_wire",
+    "prices",
+    "prices_wire",
     "slug",
     "strings",
     "text",
+    "tiers",
+    "tiers_wire",
+    "timestamp",
+    "timestamp_wire",
 ]
 
 MAX_LIMIT = 100
@@ -53,6 +69,8 @@ IDEMPOTENCY_KEY_MAX = 255
 _KEY_CHARACTERS = re.compile(r"[\x21-\x7e]+")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+ESCPOS_WIDTHS = (32, 48)
+"""Receipt printer widths in characters: 58 mm and 80 mm paper."""
 
 
 def check_str(name: str, value: object, *, max_length: int | None = None) -> None:
@@ -301,24 +319,47 @@ def duration_seconds(value: object) -> object:
 
 
 _LINE_ITEM_KEYS = {"name": "name", "quantity": "quantity", "unit_amount": "unitAmount"}
-_LINE_ITEM_ALIASES = {"unitAmount": "unit_amount"}
 
 
-def _line_item_fields(name: str, item: object) -> dict[str, object]:
-    """A line item's ``name``, ``quantity`` and ``unit_amount``, from a dict or a model."""
+def _item_fields(name: str, item: object, keys: Mapping[str, str], model: str) -> dict[str, object]:
+    """The fields of one item of a list argument (a line, a price, a tier), from a dict keyed by
+    Python or wire names, or from a model of that kind (``keys``: Python name → wire name)."""
     if isinstance(item, Mapping):
+        aliases = {wire: python for python, wire in keys.items()}
         fields: dict[str, object] = {}
         for key, value in item.items():
-            python = _LINE_ITEM_ALIASES.get(key, key)
-            if python not in _LINE_ITEM_KEYS:
-                raise ValueError(f"{name} items take name, quantity and unit_amount, not {key!r}")
+            python = aliases.get(key, key)
+            if not isinstance(python, str) or python not in keys:
+                *first, last = keys
+                raise ValueError(f"{name} items take {', '.join(first)} and {last}, not {key!r}")
             if python in fields:
                 raise ValueError(f"{name} item gives {python} twice")
             fields[python] = value
         return fields
-    if all(hasattr(item, key) for key in _LINE_ITEM_KEYS):
-        return {key: getattr(item, key) for key in _LINE_ITEM_KEYS}
-    raise TypeError(f"{name} items must be dicts or LineItem models, not {type(item).__name__}")
+    if all(hasattr(item, key) for key in keys):
+        return {key: getattr(item, key) for key in keys}
+    raise TypeError(f"{name} items must be dicts or {model} models, not {type(item).__name__}")
+
+
+def _line_item_fields(name: str, item: object) -> dict[str, object]:
+    """A line item's ``name``, ``quantity`` and ``unit_amount``, from a dict or a model."""
+    return _item_fields(name, item, _LINE_ITEM_KEYS, "LineItem")
+
+
+def _check_items(name: str, value: object, what: str, *, max_items: int = 100) -> Sequence[object]:
+    """A list argument of items (not a string or a single mapping) of at most ``max_items``."""
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Sequence):
+        raise TypeError(f"{name} must be a list of {what}, not {type(value).__name__}")
+    if len(value) > max_items:
+        raise ValueError(f"{name} may hold at most {max_items} items, got {len(value)}")
+    return value
+
+
+def _check_quantity(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{name} must be 1 or more, got {value}")
 
 
 def line_items() -> Check:
@@ -327,22 +368,14 @@ def line_items() -> Check:
     ``check_amount``)."""
 
     def check(name: str, value: object) -> None:
-        if isinstance(value, str | bytes | Mapping) or not isinstance(value, Sequence):
-            raise TypeError(f"{name} must be a list of line items, not {type(value).__name__}")
-        if len(value) > 100:
-            raise ValueError(f"{name} may hold at most 100 items, got {len(value)}")
-        for index, item in enumerate(value):
+        for index, item in enumerate(_check_items(name, value, "line items")):
             where = f"{name}[{index}]"
             fields = _line_item_fields(name, item)
             for key in _LINE_ITEM_KEYS:
                 if fields.get(key) is None:
                     raise ValueError(f"{where}.{key} is required")
             text(255)(f"{where}.name", fields["name"])
-            quantity = fields["quantity"]
-            if isinstance(quantity, bool) or not isinstance(quantity, int):
-                raise TypeError(f"{where}.quantity must be an int, not {type(quantity).__name__}")
-            if quantity < 1:
-                raise ValueError(f"{where}.quantity must be 1 or more, got {quantity}")
+            _check_quantity(f"{where}.quantity", fields["quantity"])
             check_amount(f"{where}.unit_amount", fields["unit_amount"])
 
     return check
@@ -366,3 +399,279 @@ def metadata() -> Check:
         check_metadata(value)
 
     return check
+
+
+def boolean() -> Check:
+    """``True`` or ``False``."""
+
+    def check(name: str, value: object) -> None:
+        if not isinstance(value, bool):
+            raise TypeError(f"{name} must be a bool, not {type(value).__name__}")
+
+    return check
+
+
+def count(minimum: int = 0) -> Check:
+    """A whole number of at least ``minimum`` (days, periods): an ``int``, not a bool or float."""
+
+    def check(name: str, value: object) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+        if value < minimum:
+            raise ValueError(f"{name} must be {minimum} or more, got {value}")
+
+    return check
+
+
+def timestamp() -> Check:
+    """A point in time: a ``datetime`` (naive means UTC) or an ISO 8601 string."""
+
+    def check(name: str, value: object) -> None:
+        check_datetime(name, value)
+
+    return check
+
+
+def timestamp_wire(value: object) -> object:
+    """The wire form of a value ``timestamp()`` accepted: a ``datetime`` as ISO 8601 UTC with
+    milliseconds and ``Z``; a string as given."""
+    return format_datetime(value) if isinstance(value, datetime) else value
+
+
+def check_escpos_width(width: object) -> None:
+    """An ESC/POS document's width in characters: 32 or 48 (``None``: the server's default)."""
+    if width is None:
+        return
+    if isinstance(width, bool) or not isinstance(width, int):
+        raise TypeError(f"width must be an int, not {type(width).__name__}")
+    if width not in ESCPOS_WIDTHS:
+        raise ValueError(f"width must be 32 or 48 characters, got {width}")
+
+
+# -- billing: portal features, prices and their tiers, invoice lines ----------------------------
+
+_PORTAL_FEATURE_KEYS = {
+    "self_serve_cancel": "selfServeCancel",
+    "self_serve_pause": "selfServePause",
+    "self_serve_upgrade": "selfServeUpgrade",
+    "self_serve_downgrade": "selfServeDowngrade",
+    "update_payment_method": "updatePaymentMethod",
+}
+
+
+def _portal_feature_fields(name: str, value: object) -> dict[str, object]:
+    if isinstance(value, Mapping):
+        aliases = {wire: python for python, wire in _PORTAL_FEATURE_KEYS.items()}
+        fields: dict[str, object] = {}
+        for key, item in value.items():
+            python = aliases.get(key, key)
+            if python not in _PORTAL_FEATURE_KEYS:
+                raise ValueError(f"{name} takes {', '.join(_PORTAL_FEATURE_KEYS)}, not {key!r}")
+            if python in fields:
+                raise ValueError(f"{name} gives {python} twice")
+            fields[python] = item
+        return fields
+    if all(hasattr(value, key) for key in _PORTAL_FEATURE_KEYS):
+        return {key: getattr(value, key) for key in _PORTAL_FEATURE_KEYS}
+    raise TypeError(f"{name} must be a dict or a PortalFeatures model, not {type(value).__name__}")
+
+
+def portal_features() -> Check:
+    """What a customer may do in the billing portal: a dict (Python or wire names) or a
+    ``PortalFeatures`` model, each feature a bool (a model's ``None`` features are left out)."""
+
+    def check(name: str, value: object) -> None:
+        for key, item in _portal_feature_fields(name, value).items():
+            if isinstance(value, Mapping) or item is not None:
+                boolean()(f"{name}.{key}", item)
+
+    return check
+
+
+def portal_features_wire(value: object) -> object:
+    """The wire form of portal features ``portal_features()`` accepted (camelCase keys)."""
+    fields = _portal_feature_fields("portal_features", value)
+    return {_PORTAL_FEATURE_KEYS[key]: item for key, item in fields.items() if item is not None}
+
+
+_TIER_KEYS = {"up_to": "upTo", "unit_amount": "unitAmount", "flat_amount": "flatAmount"}
+MAX_TIERS = 50
+
+
+def tiers() -> Check:
+    """The tiers of a ``tiered`` or ``volume`` price: a list of dicts or ``PriceTier`` models,
+    each with ``up_to`` (an int above the previous tier's, ``"inf"`` for the last and only the
+    last) and a ``unit_amount``, a ``flat_amount`` or both (see ``check_amount``)."""
+
+    def check(name: str, value: object) -> None:
+        items = _check_items(name, value, "tiers", max_items=MAX_TIERS)
+        if not items:
+            raise ValueError(f"{name} must not be empty")
+        floor = 0
+        for index, item in enumerate(items):
+            where = f"{name}[{index}]"
+            fields = _item_fields(name, item, _TIER_KEYS, "PriceTier")
+            up_to = fields.get("up_to")
+            if index == len(items) - 1:
+                if up_to != "inf":
+                    raise ValueError(
+                        f'{where}.up_to must be "inf": the last tier has no bound, got {up_to!r}'
+                    )
+            elif up_to is None or up_to == "inf":
+                raise ValueError(f'{where}.up_to must be an int: only the last tier is "inf"')
+            elif isinstance(up_to, bool) or not isinstance(up_to, int):
+                raise TypeError(f"{where}.up_to must be an int, not {type(up_to).__name__}")
+            elif up_to <= floor:
+                raise ValueError(f"{where}.up_to must be above {floor} (tiers ascend), got {up_to}")
+            else:
+                floor = up_to
+            if fields.get("unit_amount") is None and fields.get("flat_amount") is None:
+                raise ValueError(f"{where} needs a unit_amount, a flat_amount or both")
+            check_amount(f"{where}.unit_amount", fields.get("unit_amount"))
+            check_amount(f"{where}.flat_amount", fields.get("flat_amount"))
+
+    return check
+
+
+def tiers_wire(value: object) -> object:
+    """The wire form of tiers ``tiers()`` accepted: ``{upTo, unitAmount, flatAmount}``, an
+    amount left out where it was not given."""
+    if not isinstance(value, Sequence):
+        raise TypeError(f"tiers must be a list, not {type(value).__name__}")
+    wire = []
+    for item in value:
+        fields = _item_fields("tiers", item, _TIER_KEYS, "PriceTier")
+        wire.append(
+            {
+                wire_name: fields[key]
+                for key, wire_name in _TIER_KEYS.items()
+                if fields.get(key) is not None
+            }
+        )
+    return wire
+
+
+_PRICE_KEYS = {
+    "currency": "currency",
+    "model": "model",
+    "unit_amount": "unitAmount",
+    "tiers": "tiers",
+    "tax_mode": "taxMode",
+    "active": "active",
+}
+MAX_PRICES = 20
+
+
+def check_price(where: str, fields: Mapping[str, object]) -> None:
+    """One price's fields (Python names; ``model`` ``None`` means ``flat``): each field's own
+    check, then what its model needs: ``unit_amount`` and no tiers for ``flat``, ``tiers`` and no
+    unit amount for ``tiered`` and ``volume``, one of the two for ``usage``."""
+    if fields.get("currency") is None:
+        raise ValueError(f"{where}currency is required")
+    currency()(f"{where}currency", fields["currency"])
+    model = fields.get("model")
+    if model is not None:
+        text(64)(f"{where}model", model)
+    check_amount(f"{where}unit_amount", fields.get("unit_amount"))
+    if fields.get("tiers") is not None:
+        tiers()(f"{where}tiers", fields["tiers"])
+    if fields.get("tax_mode") is not None:
+        text(64)(f"{where}tax_mode", fields["tax_mode"])
+    if fields.get("active") is not None:
+        boolean()(f"{where}active", fields["active"])
+    has_unit = fields.get("unit_amount") is not None
+    has_tiers = fields.get("tiers") is not None
+    model = model or "flat"
+    if model == "flat" and not (has_unit and not has_tiers):
+        raise ValueError(f"{where}unit_amount is required for a flat price, and tiers are not")
+    if model in ("tiered", "volume") and not (has_tiers and not has_unit):
+        raise ValueError(f"{where}tiers are required for a {model} price, and unit_amount is not")
+    if model == "usage" and has_unit == has_tiers:
+        raise ValueError(f"{where}a usage price takes unit_amount or tiers, one of the two")
+
+
+def price_wire(fields: Mapping[str, object]) -> dict[str, object]:
+    """The wire form of one checked price: its given fields, ``model`` ``flat`` unless set."""
+    wire: dict[str, object] = {}
+    for key, wire_name in _PRICE_KEYS.items():
+        value = fields.get(key)
+        if key == "model" and value is None:
+            value = "flat"
+        if value is None:
+            continue
+        wire[wire_name] = tiers_wire(value) if key == "tiers" else value
+    return wire
+
+
+def prices() -> Check:
+    """A plan's prices: a non-empty list of at most 20 dicts (Python or wire names) or ``Price``
+    models, each checked by ``check_price``."""
+
+    def check(name: str, value: object) -> None:
+        items = _check_items(name, value, "prices", max_items=MAX_PRICES)
+        if not items:
+            raise ValueError(f"{name} must not be empty")
+        for index, item in enumerate(items):
+            check_price(f"{name}[{index}].", _item_fields(name, item, _PRICE_KEYS, "Price"))
+
+    return check
+
+
+def prices_wire(value: object) -> object:
+    """The wire form of prices ``prices()`` accepted."""
+    if not isinstance(value, Sequence):
+        raise TypeError(f"prices must be a list, not {type(value).__name__}")
+    return [price_wire(_item_fields("prices", item, _PRICE_KEYS, "Price")) for item in value]
+
+
+_INVOICE_LINE_KEYS = {
+    "description": "description",
+    "quantity": "quantity",
+    "unit_amount": "unitAmount",
+    "price_id": "priceId",
+    "metadata": "metadata",
+}
+
+
+def invoice_lines() -> Check:
+    """An invoice's lines: a non-empty list of at most 100 dicts (Python or wire names) or
+    ``InvoiceLine`` models, each with a ``description`` (1-500 characters), a ``quantity`` (an
+    int of 1 or more) and a ``unit_amount`` (see ``check_amount``), and optionally a
+    ``price_id`` and ``metadata``."""
+
+    def check(name: str, value: object) -> None:
+        items = _check_items(name, value, "invoice lines")
+        if not items:
+            raise ValueError(f"{name} must not be empty")
+        for index, item in enumerate(items):
+            where = f"{name}[{index}]"
+            fields = _item_fields(name, item, _INVOICE_LINE_KEYS, "InvoiceLine")
+            for key in ("description", "quantity", "unit_amount"):
+                if fields.get(key) is None:
+                    raise ValueError(f"{where}.{key} is required")
+            text(500)(f"{where}.description", fields["description"])
+            _check_quantity(f"{where}.quantity", fields["quantity"])
+            check_amount(f"{where}.unit_amount", fields["unit_amount"])
+            if fields.get("price_id") is not None:
+                text(255)(f"{where}.price_id", fields["price_id"])
+            check_metadata(fields.get("metadata"))
+
+    return check
+
+
+def invoice_lines_wire(value: object) -> object:
+    """The wire form of lines ``invoice_lines()`` accepted: ``{description, quantity,
+    unitAmount, priceId?, metadata?}``."""
+    if not isinstance(value, Sequence):
+        raise TypeError(f"invoice lines must be a list, not {type(value).__name__}")
+    wire = []
+    for item in value:
+        fields = _item_fields("lines", item, _INVOICE_LINE_KEYS, "InvoiceLine")
+        wire.append(
+            {
+                wire_name: fields[key]
+                for key, wire_name in _INVOICE_LINE_KEYS.items()
+                if fields.get(key) is not None
+            }
+        )
+    return wire

@@ -10,9 +10,11 @@ from ._models._base import Resource as Resource
 
 # Type checkers read the names from the families' literal __all__ lists; one line per family.
 if TYPE_CHECKING:
+    from ._models.billing import *  # noqa: F403
     from ._models.checkout import *  # noqa: F403
     from ._models.customers import *  # noqa: F403
     from ._models.events import *  # noqa: F403
+    from ._models.invoices import *  # noqa: F403
     from ._models.platform import *  # noqa: F403
     from ._models.refunds import *  # noqa: F403
     from ._models.webhooks import *  # noqa: F403

@@ -57,7 +57,11 @@ _SAMPLES: dict[str, object] = {
     "email": "a@example.com",
     "role": "member",
     "name": "x",
+    "currency": "IDR",
+    "active": True,
 }
+# Optional keyword arguments a method needs to be valid at all (a flat price needs its amount).
+_METHOD_SAMPLES: dict[str, dict[str, object]] = {"plans.add_price": {"unit_amount": 1000}}
 
 
 # Methods whose positional argument is a query value or a body value, not a path segment.
@@ -80,6 +84,7 @@ def _id_methods() -> Iterator[tuple[str, Callable[..., object], list[str], dict[
                 for p in params
                 if p.kind is p.KEYWORD_ONLY and p.default is p.empty
             }
+            required.update(_METHOD_SAMPLES.get(f"{namespace}.{method_name}", {}))
             yield f"{namespace}.{method_name}", function, ids, required
 
 

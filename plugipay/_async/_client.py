@@ -50,8 +50,14 @@ if TYPE_CHECKING:
     from .resources.checkout_sessions import AsyncCheckoutSessions
     from .resources.customers import AsyncCustomers
     from .resources.events import AsyncEvents
+    from .resources.invoices import AsyncInvoices
     from .resources.onboarding import AsyncOnboarding
+    from .resources.plans import AsyncPlans
+    from .resources.portal_sessions import AsyncPortalSessions
+    from .resources.prices import AsyncPrices
     from .resources.refunds import AsyncRefunds
+    from .resources.subscriptions import AsyncSubscriptions
+    from .resources.test_clocks import AsyncTestClocks
     from .resources.webhook_deliveries import AsyncWebhookDeliveries
     from .resources.webhook_endpoints import AsyncWebhookEndpoints
     from .resources.workspaces import AsyncWorkspaces
@@ -175,6 +181,20 @@ class AsyncPlugipayClient:
         "webhook_deliveries", "AsyncWebhookDeliveries"
     )
     """Webhook deliveries and their attempts."""
+    plans: resource[AsyncPlans] = resource("plans", "AsyncPlans")
+    """Plans: what is sold on a schedule, and their prices."""
+    prices: resource[AsyncPrices] = resource("prices", "AsyncPrices")
+    """A plan's prices: turn them on and off, delete them."""
+    subscriptions: resource[AsyncSubscriptions] = resource("subscriptions", "AsyncSubscriptions")
+    """Subscriptions: customers billed for a plan every period."""
+    test_clocks: resource[AsyncTestClocks] = resource("test_clocks", "AsyncTestClocks")
+    """Test clocks: move a subscription's clock ahead (test keys only)."""
+    invoices: resource[AsyncInvoices] = resource("invoices", "AsyncInvoices")
+    """Invoices: bills, their collection and their documents."""
+    portal_sessions: resource[AsyncPortalSessions] = resource(
+        "portal_sessions", "AsyncPortalSessions"
+    )
+    """Customer billing portal sessions."""
 
     # -- clones ------------------------------------------------------------------------------
 

@@ -17,14 +17,26 @@ from types import ModuleType
 
 import attrs
 
-from . import checkout, customers, events, platform, refunds, webhooks, workspaces
+from . import (
+    billing,
+    checkout,
+    customers,
+    events,
+    invoices,
+    platform,
+    refunds,
+    webhooks,
+    workspaces,
+)
 from ._base import Resource
 from .events import event_kind
 
 FAMILIES: tuple[ModuleType, ...] = (
+    billing,
     checkout,
     customers,
     events,
+    invoices,
     platform,
     refunds,
     webhooks,

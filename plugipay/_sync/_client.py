@@ -51,8 +51,14 @@ if TYPE_CHECKING:
     from .resources.checkout_sessions import CheckoutSessions
     from .resources.customers import Customers
     from .resources.events import Events
+    from .resources.invoices import Invoices
     from .resources.onboarding import Onboarding
+    from .resources.plans import Plans
+    from .resources.portal_sessions import PortalSessions
+    from .resources.prices import Prices
     from .resources.refunds import Refunds
+    from .resources.subscriptions import Subscriptions
+    from .resources.test_clocks import TestClocks
     from .resources.webhook_deliveries import WebhookDeliveries
     from .resources.webhook_endpoints import WebhookEndpoints
     from .resources.workspaces import Workspaces
@@ -176,6 +182,18 @@ class PlugipayClient:
         "webhook_deliveries", "WebhookDeliveries"
     )
     """Webhook deliveries and their attempts."""
+    plans: resource[Plans] = resource("plans", "Plans")
+    """Plans: what is sold on a schedule, and their prices."""
+    prices: resource[Prices] = resource("prices", "Prices")
+    """A plan's prices: turn them on and off, delete them."""
+    subscriptions: resource[Subscriptions] = resource("subscriptions", "Subscriptions")
+    """Subscriptions: customers billed for a plan every period."""
+    test_clocks: resource[TestClocks] = resource("test_clocks", "TestClocks")
+    """Test clocks: move a subscription's clock ahead (test keys only)."""
+    invoices: resource[Invoices] = resource("invoices", "Invoices")
+    """Invoices: bills, their collection and their documents."""
+    portal_sessions: resource[PortalSessions] = resource("portal_sessions", "PortalSessions")
+    """Customer billing portal sessions."""
 
     # -- clones ------------------------------------------------------------------------------
 

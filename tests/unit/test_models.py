@@ -19,6 +19,7 @@ from plugipay.models import (
     ManagedOnboardingState,
     ManagedSubAccount,
     PartnerWorkspace,
+    PriceTier,
     Resource,
     WebhookEvent,
     Workspace,
@@ -479,6 +480,30 @@ def test_strict_converter_checks_numbers() -> None:
     assert strict.structure({"discountRate": 1}, PartnerWorkspace).discount_rate == 1
 
 
+def test_a_union_of_scalars_reads_either_member() -> None:
+    """``PriceTier.up_to`` is ``int | Literal["inf"]``: strict mode takes a number or a string."""
+    strict = make_converter(forbid_extra_keys=True)
+
+    bounded = strict.structure({"upTo": 10, "unitAmount": 500, "flatAmount": 0}, PriceTier)
+    last = strict.structure({"upTo": "inf", "unitAmount": 400, "flatAmount": 0}, PriceTier)
+    assert (bounded.up_to, last.up_to) == (10, "inf")
+    assert structure({"upTo": "inf"}, PriceTier) == PriceTier(up_to="inf")
+    assert PriceTier(up_to="inf", unit_amount=400).raw == {"upTo": "inf", "unitAmount": 400}
+    for bad, what in ((True, "a boolean"), ([1], "an array"), ({"n": 1}, "an object")):
+        with pytest.raises(InvalidResponseError) as caught:
+            strict.structure({"upTo": bad}, PriceTier)
+        assert caught.value.message == f"PriceTier.up_to: unexpected {what}"
+
+
+def test_a_union_of_containers_and_scalars_has_no_wire_rule() -> None:
+    @attrs.frozen(kw_only=True, repr=False)
+    class Odd(Resource):
+        tags: list[str] | str | None = None
+
+    with pytest.raises(TypeError, match="no wire rule"):
+        structure({"tags": "a"}, Odd)
+
+
 # -- webhook events ------------------------------------------------------------------------------
 
 
@@ -497,6 +522,11 @@ def _event(event_type: str, obj: dict[str, Any], **data: Any) -> dict[str, Any]:
     ("event_type", "obj", "model"),
     [
         ("plugipay.customer.created.v1", CUSTOMER, Customer),
+        ("plugipay.invoice.paid.v1", {"id": "inv_1", "total": 5000}, models.Invoice),
+        ("invoice.paid", {"id": "inv_1", "total": 5000}, models.Invoice),
+        ("plugipay.subscription.canceled.v1", {"id": "sub_1"}, models.Subscription),
+        ("subscription.renewed", {"id": "sub_1", "status": "active"}, models.Subscription),
+        ("plugipay.plan.archived.v1", {"id": "plan_1", "active": False}, models.Plan),
         ("workspace.created", WORKSPACE, Workspace),
         ("workspace.updated", WORKSPACE, Workspace),
         ("workspace.archived", WORKSPACE, Workspace),
@@ -526,11 +556,12 @@ def test_event_data_is_the_model_its_type_names(
 
 
 def test_event_of_unknown_type_keeps_the_object_dict() -> None:
-    payload = _event("invoice.paid", {"id": "inv_1", "amount": 5000})
+    # A type no model declares (an event the SDK doesn't know yet).
+    payload = _event("plugipay.example.happened.v1", {"id": "ex_1", "amount": 5000})
 
     event = structure(payload, WebhookEvent)
 
-    assert event.data == {"id": "inv_1", "amount": 5000}
+    assert event.data == {"id": "ex_1", "amount": 5000}
     assert event.raw == payload
 
 
@@ -572,7 +603,7 @@ def test_event_without_data() -> None:
 )
 def test_event_data_of_the_wrong_shape(data: Any, message: str) -> None:
     with pytest.raises(InvalidResponseError) as caught:
-        structure({"id": "evt_1", "type": "invoice.paid", "data": data}, WebhookEvent)
+        structure({"id": "evt_1", "type": "example.happened", "data": data}, WebhookEvent)
 
     assert caught.value.message == message
 
@@ -625,13 +656,22 @@ def test_public_models_module() -> None:
         "CheckoutSession",
         "Customer",
         "EventRecord",
+        "Invoice",
+        "InvoiceEmail",
+        "InvoiceLine",
         "LineItem",
         "ManagedOnboardingState",
         "ManagedSubAccount",
         "PartnerWorkspace",
+        "Plan",
+        "PortalFeatures",
+        "PortalSession",
+        "Price",
+        "PriceTier",
         "Receipt",
         "Refund",
         "Resource",
+        "Subscription",
         "WebhookAttempt",
         "WebhookDelivery",
         "WebhookEndpoint",
@@ -640,18 +680,26 @@ def test_public_models_module() -> None:
         "WorkspaceMember",
     }
     aliases = {
+        "CancelReason",
         "CheckoutMethod",
         "CheckoutSessionStatus",
+        "CollectionMethod",
         "Currency",
         "DeliveryStatus",
         "EventKind",
+        "InvoiceStatus",
         "MemberStatus",
         "Mode",
+        "PlanInterval",
+        "PriceModel",
         "ReceiptSourceType",
         "RefundReason",
         "RefundStatus",
         "Region",
         "Role",
+        "SubscriptionStatus",
+        "TaxMode",
+        "UsageAggregate",
         "WorkspaceStatus",
     }
     assert set(models.__all__) == classes | aliases

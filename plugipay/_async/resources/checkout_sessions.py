@@ -26,8 +26,6 @@ __all__ = ["AsyncCheckoutSessions"]
 
 _PATH = "/api/v1/checkout-sessions"
 ORDERS = ("asc", "desc")
-ESCPOS_WIDTHS = (32, 48)
-"""Receipt printer widths in characters: 58 mm and 80 mm paper."""
 _PDF = "application/pdf, application/json"
 _HTML = "text/html, application/json"
 _ESCPOS = "application/octet-stream, application/json"
@@ -55,15 +53,6 @@ FIELDS = Fields(
 
 def _session_path(session_id: str, *rest: str) -> str:
     return "/".join((_PATH, quote_segment(session_id, "session_id"), *rest))
-
-
-def _check_width(width: object) -> None:
-    if width is None:
-        return
-    if isinstance(width, bool) or not isinstance(width, int):
-        raise TypeError(f"width must be an int, not {type(width).__name__}")
-    if width not in ESCPOS_WIDTHS:
-        raise ValueError(f"width must be 32 or 48 characters, got {width}")
 
 
 class AsyncCheckoutSessions(AsyncResource):
@@ -171,7 +160,7 @@ class AsyncCheckoutSessions(AsyncResource):
         """The receipt as ESC/POS commands for a thermal printer ``width`` characters wide (32 or
         48; the server's default when left out)."""
         path = _session_path(session_id, "receipt.escpos")
-        _check_width(width)
+        checks.check_escpos_width(width)
         _, body = await self._download(path, _ESCPOS, query=[("width", width)])
         return body
 
