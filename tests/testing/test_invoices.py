@@ -48,7 +48,13 @@ def test_draft_shape_and_totals(raw: RawClient, fake: FakePlugipay) -> None:
     assert data_of(raw.get(f"{INVOICES}/{invoice['id']}")) == invoice
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(
     lines=st.lists(st.tuples(st.integers(1, 1_000), st.integers(0, 10**7)), min_size=1, max_size=8),
     discount_share=st.floats(0, 1),

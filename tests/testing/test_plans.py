@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plugipay.testing import FakePlugipay
@@ -276,6 +276,7 @@ def reference_tier_of(tiers: list[dict[str, Any]], unit: int) -> dict[str, Any]:
     raise AssertionError("no inf tier")
 
 
+@settings(max_examples=200, deadline=None, database=None, derandomize=True)
 @given(tiers=tiers_strategy, quantity=st.integers(0, 200))
 def test_graduated_and_volume_against_a_unit_by_unit_reference(
     tiers: list[dict[str, Any]], quantity: int

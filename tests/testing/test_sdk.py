@@ -26,10 +26,13 @@ from plugipay._convert import make_converter
 from plugipay.models import (
     CheckoutSession,
     Customer,
+    Invoice,
     ManagedOnboardingState,
     ManagedSubAccount,
     PartnerWorkspace,
+    Plan,
     Refund,
+    Subscription,
     WebhookEvent,
     Workspace,
     WorkspaceMember,
@@ -308,7 +311,10 @@ def test_strict_converter_decodes_every_model_from_a_walk_of_every_method(
     assert {type(event.data) for event in events} == {
         CheckoutSession,
         Customer,
+        Invoice,
+        Plan,
         Refund,
+        Subscription,
         Workspace,
         WorkspaceMember,
     }
