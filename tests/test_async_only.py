@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import anyio
+import anyio.abc
 import anyio.lowlevel
 import httpx
 import pytest
@@ -161,3 +162,41 @@ async def test_awaiting_the_paginator_gives_the_first_page(server: respx.MockRou
         assert page.cursor == page.next_cursor == "cur_1"
         assert page[0].email == "c0@example.com"
         assert await paginator is page, "the first page is fetched once"
+
+
+async def test_a_webhook_receiver_on_the_clients_own_event_loop_gets_its_delivery() -> None:
+    """The in-process emulator sends URL deliveries from a worker thread, so an endpoint served
+    by the same event loop as the client (a FastAPI app under test, say) is answered at once
+    instead of timing out after 10 s while the loop waits for the send."""
+    from plugipay.testing import FakePlugipay
+
+    fake = FakePlugipay(seed="same-loop")
+    bodies: list[bytes] = []
+
+    async def serve(stream: anyio.abc.ByteStream) -> None:
+        async with stream:
+            raw = b""
+            while b"\r\n\r\n" not in raw:
+                raw += await stream.receive()
+            head, _, body = raw.partition(b"\r\n\r\n")
+            length = next(
+                int(line.split(b":")[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            )
+            while len(body) < length:
+                body += await stream.receive()
+            bodies.append(body)
+            await stream.send(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+
+    listener = await anyio.create_tcp_listener(local_host="127.0.0.1")
+    port = listener.extra(anyio.abc.SocketAttribute.local_port)
+    async with listener, anyio.create_task_group() as tasks:
+        tasks.start_soon(listener.serve, serve)
+        fake.add_webhook(f"http://127.0.0.1:{port}/hooks", types=["plugipay.customer.created.v1"])
+        async with fake.async_client() as plug:
+            customer = await plug.customers.create(name="same loop")
+        tasks.cancel_scope.cancel()
+    [delivery] = fake.webhook_deliveries
+    assert (delivery["status"], delivery["attempts"]) == ("succeeded", 1)
+    assert len(bodies) == 1 and customer.id.encode() in bodies[0]

@@ -1,11 +1,12 @@
 """A loopback HTTP server that receives webhook deliveries: the merchant's endpoint in the
-end-to-end tests. It records every request's raw body and headers and answers with the next
-status of a script (then 200), so a test can make an endpoint fail a set number of times."""
+end-to-end tests. It records every request's raw body and headers, may act on each first
+(``on_delivery``, in its own thread), and answers with the next status of a script (then 200), so
+a test can make an endpoint fail a set number of times."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
@@ -26,8 +27,11 @@ class Delivery:
 class WebhookReceiver:
     """Listens on 127.0.0.1 (a free port) while entered; ``url`` is where to deliver."""
 
-    def __init__(self, statuses: Iterable[int] = ()) -> None:
+    def __init__(
+        self, statuses: Iterable[int] = (), on_delivery: Callable[[Delivery], object] | None = None
+    ) -> None:
         self._script = list(statuses)
+        self._on_delivery = on_delivery
         self._lock = threading.Lock()
         self.received: list[Delivery] = []
         """Every request, in arrival order."""
@@ -40,7 +44,12 @@ class WebhookReceiver:
                 with receiver._lock:
                     status = receiver._script.pop(0) if receiver._script else 200
                     headers = {k.lower(): v for k, v in self.headers.items()}
-                    receiver.received.append(Delivery(body, headers, status))
+                    delivery = Delivery(body, headers, status)
+                    receiver.received.append(delivery)
+                if receiver._on_delivery is not None:
+                    # As a merchant's handler would: act on the event (maybe calling Plugipay
+                    # back) before answering.
+                    receiver._on_delivery(delivery)
                 self.send_response(status)
                 self.send_header("content-length", "0")
                 self.end_headers()

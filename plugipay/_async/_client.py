@@ -500,6 +500,12 @@ class AsyncPlugipayClient:
                 # Larger than max_response_bytes: not read further, and not retried.
                 exc.idempotency_key = key
                 raise
+            except BaseException:
+                # Cancelled (or interrupted) after a stream's answer began: the caller never gets
+                # it, so hand its connection back here (httpcore shields that close).
+                if opened is not None:
+                    await opened.aclose()
+                raise
             else:
                 status = response.status_code
                 _log_attempt(prepared.method, log_path, status, started, response, attempt)

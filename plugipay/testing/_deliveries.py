@@ -13,7 +13,8 @@ events once each, in event order, however often it fails. The outbox holds the h
 is due now, in the order they became due. Everything above changes under the store lock; the
 attempts themselves happen in ``deliver_pending``, with no store lock held, one at a time under a
 re-entrant lock (a webhook handler may call the fake again), at most ``MAX_ATTEMPTS_PER_PASS`` per
-call. Timers never send: a due retry only puts its delivery back in the outbox, and the next
+call; a thread that finds another one sending hands its attempts to it rather than wait (so a
+receiver may call the fake back from any thread while its delivery is in flight). Timers never send: a due retry only puts its delivery back in the outbox, and the next
 ``deliver_pending`` (after each request, or ``fake.advance``) sends it.
 
 Retries. A failed attempt (a non-2xx answer, an exception, more than 10 s) is logged in
@@ -161,10 +162,15 @@ class Deliveries:
         self._deliveries: dict[str, _Delivery] = {}
         self._outbox: deque[_Delivery] = deque()
         self._seq = itertools.count()
-        # One sender at a time keeps each endpoint's attempts in order across threads, and a
-        # request that finds another thread sending waits until its own events are out too.
-        # Re-entrant: a webhook handler may call the fake again from inside a delivery.
+        # One sender at a time keeps each endpoint's attempts in order across threads. A thread
+        # that finds another sending leaves its attempts to that sender (which looks again after
+        # letting go) instead of waiting: a receiver that calls the fake back from another thread
+        # must not wait behind the very delivery it is answering. Re-entrant: a callable target
+        # may call the fake again, on the sending thread, from inside a delivery.
         self._delivering = threading.RLock()
+        self._asks = 0
+        """How many times ``deliver_pending`` was asked to send; guarded by ``_asks_lock``."""
+        self._asks_lock = threading.Lock()
         self.retry_delays: tuple[float, ...] = RETRY_DELAYS
         self.give_up_after = GIVE_UP_AFTER
 
@@ -354,25 +360,48 @@ class Deliveries:
 
     # -- sending (no store lock held) ----------------------------------------------------------
 
+    @property
+    def has_outbox(self) -> bool:
+        """Whether any delivery waits to be sent (due now or later)."""
+        return bool(self._outbox)
+
     def deliver_pending(self) -> None:
-        """Make every attempt that is due, in order; never with the store lock held."""
-        lock = self._store.lock
-        with self._delivering:
-            if not self._outbox:  # the common case after a request: skip the store lock
-                return
-            for _ in range(MAX_ATTEMPTS_PER_PASS):
-                with lock:
-                    attempt = self._take()
-                if attempt is None:
+        """Make every attempt that is due, in order; never with the store lock held.
+
+        When another thread is sending, this returns at once and that sender makes these attempts
+        too: it counts the asks before a pass and passes again if one came in meanwhile.
+        """
+        if not self._outbox:  # the common case after a request: no lock at all
+            return
+        with self._asks_lock:
+            self._asks += 1
+        while self._delivering.acquire(blocking=False):
+            try:
+                with self._asks_lock:
+                    seen = self._asks
+                self._send_due()
+            finally:
+                self._delivering.release()
+            with self._asks_lock:
+                if self._asks == seen:
                     return
-                try:
-                    outcome = _send(attempt)
-                except BaseException as exc:  # KeyboardInterrupt, a test's own failure
-                    with lock:
-                        self._finish(attempt, _Outcome(False, None, _describe(exc), 0))
-                    raise
+
+    def _send_due(self) -> None:
+        """One pass: the attempts due now, at most ``MAX_ATTEMPTS_PER_PASS``."""
+        lock = self._store.lock
+        for _ in range(MAX_ATTEMPTS_PER_PASS):
+            with lock:
+                attempt = self._take()
+            if attempt is None:
+                return
+            try:
+                outcome = _send(attempt)
+            except BaseException as exc:  # KeyboardInterrupt, a test's own failure
                 with lock:
-                    self._finish(attempt, outcome)
+                    self._finish(attempt, _Outcome(False, None, _describe(exc), 0))
+                raise
+            with lock:
+                self._finish(attempt, outcome)
 
     def _take(self) -> _Attempt | None:
         """The next due attempt, signed now, or ``None``."""

@@ -129,8 +129,9 @@ class Engine:
                 pending.drop = "after"
         return pending
 
-    def finish(self, pending: Pending) -> RawResponse | None:
-        """Run the request; the answer, or ``None`` when the connection drops."""
+    def finish(self, pending: Pending, *, deliver: bool = True) -> RawResponse | None:
+        """Run the request; the answer, or ``None`` when the connection drops. ``deliver=False``
+        leaves the webhook attempts it caused to the caller (``store.events.deliver_pending``)."""
         if pending.drop == "before":
             return None
         call = pending.call
@@ -139,7 +140,7 @@ class Engine:
             assert answer is not None
         else:
             try:
-                answer = self._run(call, pending.request_id)
+                answer = self._run(call, pending.request_id, deliver)
             except Exception as exc:  # a bug outside the handler: still an answer
                 self.abandon(pending)
                 answer = _internal_error(exc, pending.request_id)
@@ -215,7 +216,7 @@ class Engine:
             )
         return ws
 
-    def _run(self, call: Call, request_id: str) -> RawResponse:
+    def _run(self, call: Call, request_id: str, deliver: bool = True) -> RawResponse:
         store = self.store
         now = self.clock()
         call.now = self.business()
@@ -240,7 +241,8 @@ class Engine:
         if call.claim is not None:
             answer.read()  # a stored answer is replayed whole, so a chunked one is joined once
             self.idempotency.complete(call.claim, answer, now)
-        store.events.deliver_pending()
+        if deliver:
+            store.events.deliver_pending()
         return answer
 
 

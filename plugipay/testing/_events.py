@@ -354,3 +354,8 @@ class EventLog:
     def deliver_pending(self) -> None:
         """Send every delivery attempt that is due; called with no store lock held."""
         self.deliveries.deliver_pending()
+
+    @property
+    def has_outbox(self) -> bool:
+        """Whether a delivery attempt waits to be sent."""
+        return self.deliveries.has_outbox

@@ -4,6 +4,7 @@ giving up, auto-disable, the deliveries API and ``retry``."""
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
@@ -231,7 +232,10 @@ def test_timeouts_and_connection_errors_are_failed_attempts(
     assert delivery["lastError"] == "timed out after 10000ms"
     assert delivery["responseCode"] is None
     monkeypatch.undo()
-    handle_closed = fake.add_webhook("http://127.0.0.1:9/closed", types=["workspace.updated"])
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handle_closed = fake.add_webhook(f"http://127.0.0.1:{port}/closed", types=["workspace.updated"])
     raw.patch(f"/api/v1/workspaces/{fake.workspace_id}", json={"name": "x"})
     [(_, error)] = handle_closed.failures
     assert error.startswith("ConnectError")
@@ -252,6 +256,27 @@ def test_a_handler_may_call_the_fake_during_a_delivery(fake: FakePlugipay) -> No
     with fake.client() as plug:
         plug.customers.create(name="outer")
     assert seen == ["outer", "inner"]
+
+
+def test_a_url_receiver_may_call_the_fake_back_from_its_own_thread(fake: FakePlugipay) -> None:
+    """The receiver's handler runs in another thread and calls the API before it answers: it
+    must not wait behind the delivery it is answering (which would time out after 10 s)."""
+    names: list[list[str]] = []
+
+    def look_up(delivery: object) -> None:
+        with fake.client() as plug:
+            names.append([c.name or "" for c in plug.customers.list()])
+
+    with WebhookReceiver(on_delivery=look_up) as receiver, fake.client() as plug:
+        fake.add_webhook(receiver.url, types=[CREATED])
+        plug.customers.create(name="first")
+    [delivery] = fake.webhook_deliveries
+    assert (delivery["status"], delivery["attempts"], delivery["lastError"]) == (
+        "succeeded",
+        1,
+        None,
+    )
+    assert names == [["first"]]
 
 
 def test_the_deliveries_api_lists_filters_and_pages(raw: RawClient, fake: FakePlugipay) -> None:

@@ -298,3 +298,24 @@ def strict_walk(plug: Any, partner: Any, fake: FakePlugipay) -> None:
     assert {i.id for i in plug.invoices.list(customer_id=customer.id)} == {invoice.id, draft.id}
     refund = plug.refunds.create(source_type="invoice", source_id=invoice.id, amount=1_000)
     assert refund.invoice_id == invoice.id
+
+
+def test_lines_may_name_their_price_and_carry_metadata(raw: RawClient, fake: FakePlugipay) -> None:
+    lines = [
+        {"description": "Seat", "quantity": 2, "unitAmount": 10_000, "priceId": "price_1"},
+        {"description": "Setup", "quantity": 1, "unitAmount": 5_000, "metadata": {"k": "v"}},
+    ]
+    invoice = make(raw, lines=lines)
+    assert [(ln["priceId"], ln["metadata"]) for ln in invoice["lines"]] == [
+        ("price_1", None),
+        (None, {"k": "v"}),
+    ]
+    bad = raw.post(
+        INVOICES,
+        json={
+            "customerId": invoice["customerId"],
+            "currency": "IDR",
+            "lines": [{"description": "x", "quantity": 1, "unitAmount": 1, "priceId": "plan_1"}],
+        },
+    )
+    assert error_of(bad) == (400, "VALIDATION_ERROR")

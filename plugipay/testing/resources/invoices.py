@@ -47,6 +47,7 @@ from .._validate import (
     check_fields,
     email_rule,
     enum_rule,
+    metadata_rule,
     problem,
     require_object,
     string_rule,
@@ -86,7 +87,8 @@ def _int_rule(low: int) -> Rule:
     return rule
 
 
-_LINE_KEYS = frozenset({"description", "quantity", "unitAmount"})
+_LINE_KEYS = frozenset({"description", "quantity", "unitAmount", "priceId", "metadata"})
+_PRICE_ID = string_rule(1, 255, prefix="price_")
 
 
 def _lines_rule(name: str, value: object) -> tuple[str, str] | None:
@@ -105,6 +107,12 @@ def _lines_rule(name: str, value: object) -> tuple[str, str] | None:
         found = _int_rule(1)(f"{where}.quantity", item.get("quantity")) or _int_rule(0)(
             f"{where}.unitAmount", item.get("unitAmount")
         )
+        if found is not None:
+            return found
+        if item.get("priceId") is not None:
+            found = _PRICE_ID(f"{where}.priceId", item["priceId"])
+        if found is None and item.get("metadata") is not None:
+            found = metadata_rule(f"{where}.metadata", item["metadata"])
         if found is not None:
             return found
     return None
@@ -218,7 +226,7 @@ def new_invoice(
                 "unitAmount": unit,
                 "amount": quantity * unit,
                 "priceId": line.get("priceId"),
-                "metadata": None,
+                "metadata": line.get("metadata"),
             }
         )
     subtotal = sum(int(str(row["amount"])) for row in rows)

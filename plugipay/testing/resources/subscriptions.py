@@ -441,7 +441,8 @@ def create(call: Call) -> Result:
     price = _usable_price(call, plan, str(body["priceId"]))
     now = call.now
     start_text = body.get("startAt")
-    start = now if start_text is None else parse_iso(str(start_text)) or now
+    parsed = None if start_text is None else parse_iso(str(start_text))
+    start = now if parsed is None else parsed  # 0.0 (the epoch) is a time, not "missing"
     if start < now - 1:
         raise validation_error([problem("startAt", "invalid", "startAt can't be in the past")])
     trial = body.get("trialDays")
