@@ -25,7 +25,10 @@ if TYPE_CHECKING:
     from ._models.checkout import *  # noqa: F403
     from ._models.customers import *  # noqa: F403
     from ._models.events import *  # noqa: F403
+    from ._models.gift_cards import *  # noqa: F403
     from ._models.invoices import *  # noqa: F403
+    from ._models.ledger import *  # noqa: F403
+    from ._models.payouts import *  # noqa: F403
     from ._models.platform import *  # noqa: F403
     from ._models.refunds import *  # noqa: F403
     from ._models.webhooks import *  # noqa: F403

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numbers
 import re
 from collections.abc import Collection, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from ._fields import Check
 from ._types import NotGiven
@@ -25,6 +25,7 @@ __all__ = [
     "check_choice",
     "check_created_after",
     "check_cursor",
+    "check_date_or_datetime",
     "check_datetime",
     "check_escpos_width",
     "check_idempotency_key",
@@ -35,6 +36,7 @@ __all__ = [
     "choice",
     "count",
     "currency",
+    "date_or_datetime_wire",
     "duration",
     "duration_seconds",
     "email",
@@ -148,6 +150,36 @@ def check_datetime(name: str, value: object) -> None:
         datetime.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{name} must be ISO 8601, got {value!r}") from None
+
+
+def check_date_or_datetime(name: str, value: object, *, required: bool = False) -> None:
+    """A report's bound: a ``date``, a ``datetime`` or an ISO 8601 string of either
+    (``None`` allowed unless ``required``)."""
+    if value is None:
+        if required:
+            raise ValueError(f"{name} is required")
+        return
+    if isinstance(value, date):  # a datetime is a date too
+        return
+    if not isinstance(value, str):
+        raise TypeError(
+            f"{name} must be a date, a datetime or an ISO string, not {type(value).__name__}"
+        )
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{name} must be an ISO 8601 date or time, got {value!r}") from None
+
+
+def date_or_datetime_wire(value: object) -> object:
+    """The query form of a value ``check_date_or_datetime`` accepted: a ``date`` as
+    ``YYYY-MM-DD``; a ``datetime`` as ISO 8601 UTC with milliseconds and ``Z`` (naive means
+    UTC); a string as given."""
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def check_amount(name: str, value: object) -> None:

@@ -59,6 +59,10 @@ _SAMPLES: dict[str, object] = {
     "name": "x",
     "currency": "IDR",
     "active": True,
+    "failure_reason": "bank refused",
+    "amount": 1000,
+    "external_source": "pos",
+    "external_ref": "sale-1",
 }
 # Optional keyword arguments a method needs to be valid at all (a flat price needs its amount).
 _METHOD_SAMPLES: dict[str, dict[str, object]] = {"plans.add_price": {"unit_amount": 1000}}

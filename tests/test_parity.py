@@ -64,6 +64,7 @@ RENAMED = {
     "aiter_bytes": "iter_bytes",
     "aiter_text": "iter_text",
     "aiter_lines": "iter_lines",
+    "awrite_to": "write_to",
 }
 
 

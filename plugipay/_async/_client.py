@@ -50,12 +50,17 @@ if TYPE_CHECKING:
     from .resources.checkout_sessions import AsyncCheckoutSessions
     from .resources.customers import AsyncCustomers
     from .resources.events import AsyncEvents
+    from .resources.gift_cards import AsyncGiftCards
     from .resources.invoices import AsyncInvoices
+    from .resources.ledger import AsyncLedger
     from .resources.onboarding import AsyncOnboarding
+    from .resources.payouts import AsyncPayouts
     from .resources.plans import AsyncPlans
     from .resources.portal_sessions import AsyncPortalSessions
     from .resources.prices import AsyncPrices
+    from .resources.receipts import AsyncReceipts
     from .resources.refunds import AsyncRefunds
+    from .resources.reports import AsyncReports
     from .resources.subscriptions import AsyncSubscriptions
     from .resources.test_clocks import AsyncTestClocks
     from .resources.webhook_deliveries import AsyncWebhookDeliveries
@@ -195,6 +200,16 @@ class AsyncPlugipayClient:
         "portal_sessions", "AsyncPortalSessions"
     )
     """Customer billing portal sessions."""
+    payouts: resource[AsyncPayouts] = resource("payouts", "AsyncPayouts")
+    """Payouts to the bank, the balance they come from, and the bank account they go to."""
+    ledger: resource[AsyncLedger] = resource("ledger", "AsyncLedger")
+    """The double-entry ledger: its entries and every account's balance."""
+    reports: resource[AsyncReports] = resource("reports", "AsyncReports")
+    """Profit and loss, cash flow, and the ledger as a streamed CSV."""
+    receipts: resource[AsyncReceipts] = resource("receipts", "AsyncReceipts")
+    """Receipts of paid sessions and invoices, and their documents."""
+    gift_cards: resource[AsyncGiftCards] = resource("gift_cards", "AsyncGiftCards")
+    """Gift cards and store credit."""
 
     # -- clones ------------------------------------------------------------------------------
 

@@ -51,12 +51,17 @@ if TYPE_CHECKING:
     from .resources.checkout_sessions import CheckoutSessions
     from .resources.customers import Customers
     from .resources.events import Events
+    from .resources.gift_cards import GiftCards
     from .resources.invoices import Invoices
+    from .resources.ledger import Ledger
     from .resources.onboarding import Onboarding
+    from .resources.payouts import Payouts
     from .resources.plans import Plans
     from .resources.portal_sessions import PortalSessions
     from .resources.prices import Prices
+    from .resources.receipts import Receipts
     from .resources.refunds import Refunds
+    from .resources.reports import Reports
     from .resources.subscriptions import Subscriptions
     from .resources.test_clocks import TestClocks
     from .resources.webhook_deliveries import WebhookDeliveries
@@ -194,6 +199,16 @@ class PlugipayClient:
     """Invoices: bills, their collection and their documents."""
     portal_sessions: resource[PortalSessions] = resource("portal_sessions", "PortalSessions")
     """Customer billing portal sessions."""
+    payouts: resource[Payouts] = resource("payouts", "Payouts")
+    """Payouts to the bank, the balance they come from, and the bank account they go to."""
+    ledger: resource[Ledger] = resource("ledger", "Ledger")
+    """The double-entry ledger: its entries and every account's balance."""
+    reports: resource[Reports] = resource("reports", "Reports")
+    """Profit and loss, cash flow, and the ledger as a streamed CSV."""
+    receipts: resource[Receipts] = resource("receipts", "Receipts")
+    """Receipts of paid sessions and invoices, and their documents."""
+    gift_cards: resource[GiftCards] = resource("gift_cards", "GiftCards")
+    """Gift cards and store credit."""
 
     # -- clones ------------------------------------------------------------------------------
 
