@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from plugipay.testing import FakePlugipay
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from .emulator_helpers import RawClient, data_of, error_of
+from plugipay.testing import FakeClock, FakePlugipay
+from plugipay.testing._ids import iso_ms
+
+from .emulator_helpers import START, RawClient, data_of, error_of
 from .test_checkout_sessions import create
 
 LEDGER = "/api/v1/ledger"
@@ -190,3 +195,102 @@ def strict_walk(plug: Any, partner: Any, fake: FakePlugipay) -> None:
     rows = plug.ledger.balances()
     assert sum(row.balance for row in rows) == 0
     fake.check_books()
+
+
+class MixedMovements(RuleBasedStateMachine):
+    """Random payments, refunds, payouts, gift-card operations, adjustments and clock moves on
+    the emulator; every invariant of the books checked after every step."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fake = FakePlugipay(seed=11, clock=FakeClock(START, frozen=True))
+        self.raw = RawClient(self.fake)
+        self.charges: list[str] = []
+        self.payouts: list[str] = []
+        self.cards: list[str] = []
+        self.refs = 0
+
+    @rule(amount=st.integers(min_value=1, max_value=500_000))
+    def pay(self, amount: int) -> None:
+        session = self.fake.pay_checkout_session(create(self.raw, amount=amount)["id"])
+        self.charges.append(str(session["paymentId"]))
+
+    @precondition(lambda self: bool(self.charges))
+    @rule(pick=st.integers(min_value=0), amount=st.integers(min_value=1, max_value=300_000))
+    def refund(self, pick: int, amount: int) -> None:
+        charge = self.charges[pick % len(self.charges)]
+        response = self.raw.post("/api/v1/refunds", json={"chargeId": charge, "amount": amount})
+        assert response.status_code in (201, 400), response.text
+
+    @rule(amount=st.integers(min_value=1, max_value=300_000))
+    def payout(self, amount: int) -> None:
+        available = data_of(self.raw.get("/api/v1/payouts/balance?currency=IDR"))["available"]
+        response = self.raw.post(
+            "/api/v1/payouts", json={"amount": amount, "currency": "IDR", **BANK}
+        )
+        if amount > available:
+            assert error_of(response) == (409, "INSUFFICIENT_BALANCE")
+        else:
+            self.payouts.append(data_of(response)["id"])
+
+    @precondition(lambda self: bool(self.payouts))
+    @rule(
+        pick=st.integers(min_value=0),
+        action=st.sampled_from(["cancel", "mark-in-transit", "mark-paid", "mark-failed"]),
+    )
+    def move_payout(self, pick: int, action: str) -> None:
+        ident = self.payouts[pick % len(self.payouts)]
+        body = {"failureReason": "bounced"} if action == "mark-failed" else {}
+        response = self.raw.post(f"/api/v1/payouts/{ident}/{action}", json=body)
+        assert response.status_code == 200 or error_of(response) == (409, "INVALID_TRANSITION")
+
+    @rule(amount=st.integers(min_value=1, max_value=100_000), expires=st.booleans())
+    def issue_card(self, amount: int, expires: bool) -> None:
+        extra = {"expiresAt": iso_ms(self.fake.now() + 86_400)} if expires else {}
+        card = data_of(self.raw.post("/api/v1/gift-cards", json={"amount": amount, **extra}))
+        self.cards.append(card["id"])
+
+    @precondition(lambda self: bool(self.cards))
+    @rule(
+        pick=st.integers(min_value=0),
+        verb=st.sampled_from(["redeem", "topup", "void"]),
+        amount=st.integers(min_value=1, max_value=100_000),
+    )
+    def move_card(self, pick: int, verb: str, amount: int) -> None:
+        ident = self.cards[pick % len(self.cards)]
+        self.refs += 1
+        body = (
+            {}
+            if verb == "void"
+            else {"amount": amount, "externalSource": "pos", "externalRef": f"r{self.refs}"}
+        )
+        response = self.raw.post(f"/api/v1/gift-cards/{ident}/{verb}", json=body)
+        assert response.status_code == 200 or error_of(response)[1] in (
+            "INVALID_TRANSITION",
+            "INSUFFICIENT_BALANCE",
+        )
+
+    @rule(target_balance=st.integers(min_value=0, max_value=1_000_000))
+    def adjust(self, target_balance: int) -> None:
+        self.fake.set_balance(self.fake.account_id, target_balance)
+
+    @rule(hours=st.integers(min_value=1, max_value=48))
+    def advance(self, hours: int) -> None:
+        self.fake.advance(hours * 3_600)
+
+    @invariant()
+    def books(self) -> None:
+        self.fake.check_books()
+        view = data_of(self.raw.get("/api/v1/payouts/balance?currency=IDR"))
+        rows = data_of(self.raw.get("/api/v1/ledger/balances?currency=IDR"))
+        held = next(row["balance"] for row in rows if row["code"] == "balance")
+        assert view["ledgerBalance"] == held
+        assert view["available"] == held - view["locked"]
+        flow = data_of(self.raw.get("/api/v1/reports/cash-flow?from=2026-01-01&to=2027-12-31"))
+        assert flow["net"] == held
+
+
+TestMixedMovements = MixedMovements.TestCase
+TestMixedMovements.settings = settings(
+    derandomize=True, database=None, deadline=None, max_examples=40, stateful_step_count=20
+)
