@@ -293,10 +293,24 @@ class FakePlugipay:
 
     # -- state hooks ---------------------------------------------------------------------------
 
-    def set_balance(self, workspace: str, amount: float) -> None:
-        """Set a workspace's ledger balance; archiving refuses a non-zero one."""
+    def set_balance(self, workspace: str, amount: float, *, currency: str | None = None) -> None:
+        """Bring a workspace's ``balance`` account (in ``currency``, default the workspace's
+        ``defaultCurrency``) to ``amount`` minor units by posting one balanced ``adjustment``
+        transaction against ``revenue``; archiving refuses a non-zero balance. ``ValueError``
+        for an amount that isn't a whole number."""
+        if isinstance(amount, bool) or not isinstance(amount, int | float):
+            raise ValueError(f"amount must be an int, got {amount!r}")
+        if isinstance(amount, float) and not amount.is_integer():
+            raise ValueError(f"amount must be a whole number of minor units, got {amount!r}")
         with self._store.lock:
-            self._find(workspace)["_balance"] = amount
+            ws = self._find(workspace)
+            _ledger.post_adjustment(
+                self._store,
+                ws,
+                target=int(amount),
+                currency=currency or str(ws["defaultCurrency"]),
+                now=self._business.time(),
+            )
 
     def accept_invite(self, workspace: str, member: str) -> dict[str, object]:
         """Accept an invitation (member id or email), as the invitee would through SSO."""
@@ -598,6 +612,46 @@ class FakePlugipay:
             ws = self._find(workspace) if workspace is not None else self._workspace
             rows = _ledger.balances(self._store, str(ws["accountId"]), currency)
         return {str(row["code"]): int(str(row["balance"])) for row in rows}
+
+    @property
+    def payouts(self) -> list[dict[str, object]]:
+        """Every payout (all workspaces) as the API returns it, oldest first."""
+        from .resources.payouts import PAYOUTS
+
+        with self._store.lock:
+            return [wire(p) for p in self._store[PAYOUTS]]
+
+    @property
+    def gift_cards(self) -> list[dict[str, object]]:
+        """Every gift card (all workspaces) as the API returns it, oldest first."""
+        from .resources.gift_cards import GIFT_CARDS
+
+        with self._store.lock:
+            return [wire(c) for c in self._store[GIFT_CARDS]]
+
+    @property
+    def receipts(self) -> list[dict[str, object]]:
+        """Every receipt (all workspaces, from sessions and invoices), oldest first."""
+        with self._store.lock:
+            return [wire(r) for r in self._store[checkout_sessions.RECEIPTS]]
+
+    def check_books(self, workspace: str | None = None) -> None:
+        """Check every invariant of SPEC-MONEY §5 on the books of ``workspace`` (``ws_``/``acc_``
+        id or slug; default: every workspace): each transaction balances, ``ledger/balances``
+        sums to zero and equals its entries, ``payouts/balance`` (``ledgerBalance``, ``locked``,
+        ``available``) agrees with the ledger and the payouts, ``reports/pnl`` and
+        ``reports/cash-flow`` over all time agree with ``ledger/balances``, the CSV export has
+        one row per entry, paid payouts and gift cards match their accounts. Raises
+        ``AssertionError`` naming the first broken invariant; returns ``None`` when all hold."""
+        from ._books import check_books
+
+        with self._store.lock:
+            chosen = (
+                [self._find(workspace)]
+                if workspace is not None
+                else self._store.workspaces.ordered()
+            )
+            check_books(self._store, chosen)
 
     def _buyer(self, session_id: str, action: Callable[[Obj, float], None]) -> dict[str, object]:
         store = self._store

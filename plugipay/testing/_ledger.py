@@ -3,11 +3,14 @@
 Every money movement posts one transaction (``ltx_`` id) of entries (``le_`` ids, LedgerEntry
 shape) whose debits equal its credits, in the same locked step that commits the movement. A
 payment of A with fee f posts debit ``balance`` A − f, debit ``platform_fees`` f, credit
-``revenue`` A; a refund R posts debit ``refunds`` R, credit ``balance`` R. Entries live in one
-collection scoped by workspace (``accountId``), in posting order. An account's balance is its
-debits minus its credits, so the balances of a workspace always sum to zero. Posting also keeps
-the workspace's ``_balance`` (what archiving checks, SPEC §7 ``HAS_OPEN_BALANCE``) equal to its
-``balance`` account.
+``revenue`` A; a refund R posts debit ``refunds`` R, credit ``balance`` R; a paid payout P posts
+debit ``payouts`` P, credit ``balance`` P; gift cards move ``gift_card_liability`` (see
+``resources.gift_cards``); ``fake.set_balance`` posts an ``adjustment`` against ``revenue``.
+Entries live in one collection scoped by workspace (``accountId``), in posting order. An
+account's balance is its debits minus its credits, so the balances of a workspace always sum to
+zero. Posting also adds each entry to running totals per workspace, account code and currency
+(``TOTALS``), so the ``balance`` account (what archiving and payouts check) is read without a
+scan; ``fake.check_books`` proves the totals equal a recount of the entries.
 """
 
 from __future__ import annotations
@@ -21,14 +24,23 @@ from ._store import Kind, Obj, Store
 __all__ = [
     "ACCOUNT_CODES",
     "LEDGER",
+    "TOTALS",
+    "account_balance",
     "balances",
+    "currencies",
     "post",
+    "post_adjustment",
     "post_payment",
     "post_refund",
+    "running_balances",
 ]
 
 LEDGER = Kind("ledger_entries")
 """Every ledger entry, scoped by ``accountId`` and ordered by ``postedAt``."""
+
+TOTALS = Kind("ledger_totals")
+"""One object per workspace (``id`` = its ``accountId``): ``totals`` maps ``(code, currency)``
+to ``[debits, credits]`` over every entry posted; kept by ``post`` alone."""
 
 ACCOUNT_CODES = (
     "balance",
@@ -72,13 +84,12 @@ def post(
     tx_id = store.ids.new("ltx_")
     stamp = iso_ms(now)
     entries = store[LEDGER]
+    totals = _totals(store, account)
     for code, direction, amount in lines:
         if amount == 0:
             continue
-        if code == "balance":
-            held = ws["_balance"]
-            assert isinstance(held, int | float)
-            ws["_balance"] = held + (amount if direction == "debit" else -amount)
+        pair = totals.setdefault((code, currency), [0, 0])
+        pair[0 if direction == "debit" else 1] += amount
         entry: Obj = {
             "id": store.ids.new("le_"),
             "accountId": account,
@@ -144,6 +155,75 @@ def post_refund(
         source_type="refund",
         source_id=refund_id,
         memo=f"Refund {refund_id}",
+        now=now,
+    )
+
+
+def _totals(store: Store, account: str) -> dict[tuple[str, str], list[int]]:
+    """The running totals of ``account`` (made empty on first use)."""
+    collection = store[TOTALS]
+    found = collection.get(account)
+    if found is None:
+        found = collection.insert({"id": account, "createdAt": "", "totals": {}})
+    totals = found["totals"]
+    assert isinstance(totals, dict)
+    return totals
+
+
+def account_balance(store: Store, account: str, code: str, currency: str | None = None) -> int:
+    """Debits minus credits of one account code of a workspace (of ``currency`` only, when
+    given), from the running totals."""
+    return sum(
+        pair[0] - pair[1]
+        for (held, money), pair in _totals(store, account).items()
+        if held == code and (currency is None or money == currency)
+    )
+
+
+def currencies(store: Store, account: str) -> list[str]:
+    """The currencies a workspace's books hold entries in, sorted."""
+    return sorted({money for _, money in _totals(store, account)})
+
+
+def running_balances(store: Store, account: str, currency: str | None = None) -> list[Obj]:
+    """``balances`` read from the running totals instead of a scan of the entries."""
+    debits = dict.fromkeys(ACCOUNT_CODES, 0)
+    credits = dict.fromkeys(ACCOUNT_CODES, 0)
+    for (code, money), (debit, credit) in _totals(store, account).items():
+        if currency is None or money == currency:
+            debits[code] += debit
+            credits[code] += credit
+    return [
+        {
+            "code": code,
+            "debits": debits[code],
+            "credits": credits[code],
+            "balance": debits[code] - credits[code],
+        }
+        for code in ACCOUNT_CODES
+    ]
+
+
+def post_adjustment(store: Store, ws: Obj, *, target: int, currency: str, now: float) -> str | None:
+    """Post what brings the ``balance`` account of ``ws`` in ``currency`` to ``target``, against
+    ``revenue`` (source ``adjustment``, the workspace's id); the ``txId``, or ``None`` when it
+    is there already."""
+    delta = target - account_balance(store, str(ws["accountId"]), "balance", currency)
+    if delta == 0:
+        return None
+    lines: list[Line] = (
+        [("balance", "debit", delta), ("revenue", "credit", delta)]
+        if delta > 0
+        else [("revenue", "debit", -delta), ("balance", "credit", -delta)]
+    )
+    return post(
+        store,
+        ws,
+        lines,
+        currency=currency,
+        source_type="adjustment",
+        source_id=str(ws["id"]),
+        memo=f"Balance adjusted to {target}",
         now=now,
     )
 

@@ -52,9 +52,9 @@ def test_204_has_no_body(raw: RawClient, fake: FakePlugipay) -> None:
 
 
 def test_unknown_route_and_wrong_method(raw: RawClient) -> None:
-    response = raw.get("/api/v1/payouts")
+    response = raw.get("/api/v1/dashboard/overview")
     assert error_of(response) == (404, "NOT_FOUND")
-    assert response.json()["error"]["message"] == "No route for GET /api/v1/payouts"
+    assert response.json()["error"]["message"] == "No route for GET /api/v1/dashboard/overview"
     response = raw.get("/v1/customers")
     assert error_of(response) == (404, "NOT_FOUND")
     customer = raw.create_customer()

@@ -26,10 +26,12 @@ from plugipay._convert import make_converter
 from plugipay.models import (
     CheckoutSession,
     Customer,
+    GiftCard,
     Invoice,
     ManagedOnboardingState,
     ManagedSubAccount,
     PartnerWorkspace,
+    Payout,
     Plan,
     Refund,
     Subscription,
@@ -311,7 +313,9 @@ def test_strict_converter_decodes_every_model_from_a_walk_of_every_method(
     assert {type(event.data) for event in events} == {
         CheckoutSession,
         Customer,
+        GiftCard,
         Invoice,
+        Payout,
         Plan,
         Refund,
         Subscription,

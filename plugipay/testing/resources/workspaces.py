@@ -2,7 +2,7 @@
 
 A workspace is stored in its wire shape plus private fields: ``_owner`` (the owner identity,
 whose keys see all its workspaces), ``_partner`` (the platform it is a merchant of),
-``_balance`` (archiving refuses a non-zero ledger), ``_revoked`` (the key ids the last archive
+``_revoked`` (the key ids the last archive
 revoked, which a restore un-revokes) and ``_onboarding`` (the managed-adapter state).
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .._ids import iso_ms
+from .._ledger import account_balance, currencies
 from .._routing import Call, Result, Route
 from .._store import Obj, Store, wire
 from .._validate import (
@@ -117,7 +118,6 @@ def create_workspace(
         "archivedAt": None,
         "_owner": owner,
         "_partner": partner,
-        "_balance": 0,
         "_revoked": [],
         "_onboarding": None,
     }
@@ -260,12 +260,18 @@ def archive_workspace(call: Call) -> Result:
     if call.key.role != "owner":
         raise ApiError(403, "OWNER_REQUIRED", "Only the owner can archive a workspace")
     if ws["archivedAt"] is None:
-        balance = ws["_balance"]
-        if balance:
+        account = str(ws["accountId"])
+        open_balances = [
+            (currency, held)
+            for currency in currencies(call.store, account)
+            if (held := account_balance(call.store, account, "balance", currency))
+        ]
+        if open_balances:
+            shown = ", ".join(f"{currency} {held}" for currency, held in open_balances)
             raise ApiError(
                 409,
                 "HAS_OPEN_BALANCE",
-                f"The workspace ledger has an open balance of {balance:g}; settle it first",
+                f"The workspace ledger has an open balance of {shown}; settle it first",
             )
         archive(call.store, ws, call.now)
     return 204, None, None
