@@ -9,7 +9,8 @@ Phases, each bounded to seconds and talking only to 127.0.0.1:
 2. ``python -X importtime`` of ``import plugipay`` against ``import httpx`` and forjio-plugipay;
 3. bulk creates against the emulator's loopback server, async and sync, concurrency 1/8/32/64,
    as it is and with 20 ms of latency per request;
-4. peak memory while paging 100,000 customers from the in-process emulator;
+4. peak memory while paging 100,000 customers from the in-process emulator, and while streaming
+   a 100,000-entry ledger CSV from the emulator in another process (``csv_memory.py``);
 5. in-process emulator requests/second;
 6. decoding list pages of 100 customers and workspaces: our generated converter against cattrs'
    generated hooks (``decode.py``; the issue's bar is ours ≥ 1.5× faster per page).
@@ -232,8 +233,11 @@ def emulator_phase(seconds: float) -> dict[str, float]:
 
 
 def paging_phase(count: int) -> dict[str, float]:
-    """Peak MiB while paging ``count`` customers, and for a plain list of them."""
-    return _json_of([sys.executable, "paging_memory.py", str(count)], timeout=600)
+    """Peak MiB while paging ``count`` customers, and for a plain list of them; then the same
+    for streaming a ledger CSV of ``count`` entries against downloading it whole (``csv_*``)."""
+    paging = _json_of([sys.executable, "paging_memory.py", str(count)], timeout=600)
+    csv = _json_of([sys.executable, "csv_memory.py", str(count)], timeout=600)
+    return {**paging, **{f"csv_{key}": value for key, value in csv.items()}}
 
 
 # -- phase 6: decoding ----------------------------------------------------------------------------
@@ -349,6 +353,11 @@ def report(
         f"{paging['paging_peak_mib']:.2f} MiB while iterating ({paging['seconds']:.1f} s); "
         f"a plain list of the same customers: {paging['list_peak_mib']:.1f} MiB.",
         "",
+        f"**Ledger CSV memory**: {paging['csv_entries']:.0f} entries "
+        f"({paging['csv_bytes'] / 1024 / 1024:.1f} MiB of CSV) streamed with "
+        f"`reports.ledger_csv()`: client peak growth {paging['csv_stream_peak_mib']:.2f} MiB "
+        f"({paging['csv_seconds']:.1f} s); downloaded whole: {paging['csv_whole_peak_mib']:.1f} MiB.",
+        "",
         "**Targets**",
         "",
         "| target | measured | |",
@@ -386,6 +395,10 @@ def report(
     lines.append(
         f"| paging 100,000: peak growth < 10 MiB | {paging['paging_peak_mib']:.2f} MiB "
         f"| {_mark(paging['paging_peak_mib'] < 10)} |"
+    )
+    lines.append(
+        f"| ledger CSV 100,000 entries streamed: client growth < 10 MiB | "
+        f"{paging['csv_stream_peak_mib']:.2f} MiB | {_mark(paging['csv_stream_peak_mib'] < 10)} |"
     )
     bulk_ratio = bulk["async@32"] / bulk["async@1"]
     lag_ratio = bulk["lag-async@32"] / bulk["lag-async@1"]

@@ -23,3 +23,17 @@ def test_paging_memory_seeds_and_pages_a_small_list() -> None:
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["customers"] == 250
+
+
+def test_csv_memory_seeds_serves_and_streams_a_small_ledger() -> None:
+    done = subprocess.run(
+        [sys.executable, "csv_memory.py", "400"],
+        cwd=BENCHMARKS,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (result["entries"], result["rows"]) == (400, 401)
