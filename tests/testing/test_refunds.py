@@ -296,3 +296,28 @@ def strict_walk(plug: Any, partner: Any, fake: FakePlugipay) -> None:
         rest.id,
         half.id,
     ]
+
+
+def test_a_key_sees_and_refunds_only_its_own_modes_money(
+    raw: RawClient, fake: FakePlugipay
+) -> None:
+    """SPEC-MONEY §2: objects record the mode of the key that made them, and a key of the other
+    mode finds none of them: a test key can't refund a live charge, nor list live refunds."""
+    ws = fake._store.workspaces[fake.workspace_id]
+    live = fake._store.add_key(ws, role="owner", key_id="ak_live_01HXLIVEREFUNDS0000000000")
+    as_live = RawClient(fake, key_id=live.key_id, secret=live.secret)
+    session = create(as_live, amount=100_000)
+    assert session["mode"] == "live"
+    charge = fake.pay_checkout_session(session["id"])["paymentId"]
+    assert error_of(raw.get(f"{SESSIONS}/{session['id']}")) == (404, "NOT_FOUND")
+    assert error_of(refund(raw, chargeId=charge)) == (404, "NOT_FOUND")
+    assert error_of(refund(raw, sourceType="checkout_session", sourceId=session["id"])) == (
+        404,
+        "NOT_FOUND",
+    )
+    made = data_of(refund(as_live, chargeId=charge, amount=40_000))
+    assert [r["id"] for r in data_of(as_live.get(REFUNDS))] == [made["id"]]
+    assert data_of(raw.get(REFUNDS)) == []
+    assert error_of(raw.get(f"{REFUNDS}/{made['id']}")) == (404, "NOT_FOUND")
+    issued = [e for e in fake.events if e["type"] == "plugipay.refund.issued.v1"]
+    assert [e["data"]["object"]["id"] for e in issued] == [made["id"]]  # type: ignore[index]

@@ -381,7 +381,8 @@ def _expire(store: Store, session: Obj, due: float) -> None:
 
 def _session(call: Call) -> Obj:
     found = call.store[CHECKOUT_SESSIONS].get(call.params["session"], str(call.acting["accountId"]))
-    if found is None:
+    # A key sees only its own mode's sessions (SPEC-MONEY §2): a test key can't touch live money.
+    if found is None or found["mode"] != call.key.mode:
         raise not_found("Checkout session")
     return found
 

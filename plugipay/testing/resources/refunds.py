@@ -78,7 +78,19 @@ _ASSIGNED = frozenset(
 
 def _charge(call: Call, body: dict[str, object]) -> Obj:
     """What the body refunds, by ``chargeId`` or by source: a completed session or a paid
-    invoice (holding ``_refunded``)."""
+    invoice (holding ``_refunded``), of the key's own mode."""
+    found = _find_charge(call, body)
+    if _mode_of(found) != call.key.mode:
+        raise not_found("Charge")  # another mode's money does not exist for this key
+    return found
+
+
+def _mode_of(charge: Obj) -> str:
+    """The mode of the money a charge moved: a session's own; invoices are in test mode."""
+    return str(charge.get("mode") or "test")
+
+
+def _find_charge(call: Call, body: dict[str, object]) -> Obj:
     charge_id, source_type, source_id = (
         body.get("chargeId"),
         body.get("sourceType"),
@@ -183,6 +195,7 @@ def create(call: Call) -> Result:
         "createdAt": stamp,
         "updatedAt": stamp,
         "_sourceId": session["id"],
+        "_mode": _mode_of(session),
     }
     store[REFUNDS].insert(refund, scope=account)
     if refusal is not None:
@@ -203,7 +216,7 @@ def create(call: Call) -> Result:
 
 def get(call: Call) -> Result:
     found = call.store[REFUNDS].get(call.params["refund"], str(call.acting["accountId"]))
-    if found is None:
+    if found is None or found["_mode"] != call.key.mode:
         raise not_found("Refund")
     return 200, wire(found), None
 
@@ -214,9 +227,13 @@ def list_refunds(call: Call) -> Result:
     status = choice(call, "status", STATUSES, None)
     charge_id = call.query.get("chargeId") or None
 
+    mode = call.key.mode
+
     def keep(refund: Obj) -> bool:
-        return (status is None or refund["status"] == status) and (
-            charge_id is None or refund["chargeId"] == charge_id
+        return (
+            refund["_mode"] == mode
+            and (status is None or refund["status"] == status)
+            and (charge_id is None or refund["chargeId"] == charge_id)
         )
 
     page = call.store[REFUNDS].page(
