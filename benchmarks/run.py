@@ -255,6 +255,25 @@ def decode_table(result: dict[str, float]) -> str:
     return table(result)
 
 
+# -- phase: killed-and-resumed import -------------------------------------------------------------
+
+
+def resume_phase(count: int) -> dict[str, float]:
+    """A bulk import of ``count`` items SIGKILLed half-way and resumed (``resumed_import.py``)."""
+    return _json_of([sys.executable, "resumed_import.py", str(count)], timeout=900)
+
+
+def resume_table(r: dict[str, float]) -> str:
+    """One line: items created twice (must be 0) and items redone after the kill."""
+    return (
+        f"**Killed-and-resumed import**: {r['items']:.0f} items, SIGKILL once "
+        f"{r['journaled_at_kill']:.0f} were journaled: created twice {r['duplicates']:.0f} "
+        f"{_mark(r['duplicates'] == 0 and r['failed'] == 0)}, redone {r['redone']:.0f} "
+        f"(in flight at the kill, replayed by idempotency key), resumed run "
+        f"{r['calls_after_restart']:.0f} calls in {r['resume_seconds']:.1f} s."
+    )
+
+
 # -- report ---------------------------------------------------------------------------------------
 
 
@@ -473,11 +492,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     emulator = emulator_phase(0.5 if args.quick else 2.0)
     print("decoding list pages …", flush=True)
     decode = decode_phase(decode_seconds)
+    print("killed-and-resumed import …", flush=True)
+    resumed = resume_phase(1000 if args.quick else 10_000)
     table = "\n\n".join(
         (
             report(cpu, imports, bulk, paging, settings),
             emulator_table(emulator),
             decode_table(decode),
+            resume_table(resumed),
         )
     )
     print()

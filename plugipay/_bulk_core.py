@@ -1,30 +1,40 @@
-"""What both bulk flavours share: the result, the tally that builds it, the concurrency default
-and its check, and the checks that ``fn`` is of the flavour's kind (async for ``arun``, blocking
-for ``run``). Sans-IO; ``plugipay.bulk.arun`` (task group) and ``plugipay._sync._bulk.run``
-(thread pool) both build on it.
+"""What both bulk flavours share: the result, the job plan and the tally that builds it (which
+items this shard runs, which the journal already holds, recording each finished one), the
+concurrency default and its check, and the checks that ``fn`` is of the flavour's kind (async for
+``arun``, blocking for ``run``). No network and no clock; the only I/O is the journal it is
+given (``plugipay/_journal.py``). ``plugipay.bulk.arun`` (task group) and
+``plugipay._sync._bulk.run`` (thread pool) both build on it.
 
 Invariant: ``results`` is in input order with ``None`` where an item failed; ``failed`` is sorted
-by input index; ``succeeded_count + failed_count == total`` once the run has finished.
+by input index; ``succeeded_count + failed_count == total`` once the run has finished; an item is
+in the journal only once its call has returned a result.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar, cast
+import os
+from collections.abc import Callable, Iterable, Sequence
+from typing import Generic, TypeVar, Union, cast
 
 import attrs
+
+from ._journal import FileJournal, JournalStore
 
 __all__ = [
     "DEFAULT_CONCURRENCY",
     "BulkFailure",
     "BulkResult",
+    "Job",
+    "JournalArg",
     "ProgressCallback",
     "Tally",
     "check_arun_result",
     "check_concurrency",
     "check_run_function",
     "check_run_result",
+    "check_shard",
+    "open_journal",
 ]
 
 DEFAULT_CONCURRENCY = 16
@@ -34,7 +44,11 @@ ItemT = TypeVar("ItemT")
 ResultT = TypeVar("ResultT")
 
 ProgressCallback = Callable[[int, int, int], object]
-"""``on_progress(done, failed, total)``: called after each item; ``done`` counts failures too."""
+"""``on_progress(done, failed, total)``: called after each item; ``done`` counts failures too,
+and items taken from the journal."""
+
+JournalArg = Union[str, "os.PathLike[str]", JournalStore]
+"""``journal=``: a path (a ``FileJournal`` is opened there) or a caller's ``JournalStore``."""
 
 
 @attrs.frozen
@@ -57,6 +71,8 @@ class BulkResult(Generic[ItemT, ResultT]):
     """One entry per input item, in input order; ``None`` where the item failed."""
     failed: list[BulkFailure[ItemT]]
     """The failures, by input index."""
+    resumed: int = 0
+    """How many results came from the journal (items a previous run finished) without a call."""
 
     @property
     def total(self) -> int:
@@ -88,16 +104,37 @@ class BulkResult(Generic[ItemT, ResultT]):
 class Tally(Generic[ItemT, ResultT]):
     """Collects outcomes as items finish (in any order) and reports progress."""
 
-    def __init__(self, items: Sequence[ItemT], on_progress: ProgressCallback | None) -> None:
+    def __init__(
+        self,
+        items: Sequence[ItemT],
+        on_progress: ProgressCallback | None,
+        *,
+        keys: Sequence[str] | None = None,
+        journal: JournalStore | None = None,
+    ) -> None:
         self.items = items
         self._results: list[ResultT | None] = [None] * len(items)
         self._failed: list[BulkFailure[ItemT]] = []
         self._on_progress = on_progress
+        self._keys = keys
+        self._journal = journal
         self.done = 0
+        self.resumed = 0
+
+    def resume(self, index: int, value: ResultT) -> None:
+        """Take item ``index``'s result from the journal (no call, no progress report)."""
+        self._results[index] = value
+        self.done += 1
+        self.resumed += 1
 
     def succeed(self, index: int, value: ResultT) -> None:
-        """Record the result of item ``index`` and report progress."""
+        """Record the result of item ``index`` (in the journal too) and report progress.
+
+        An error from the journal propagates, like one from ``on_progress``: the run stops.
+        """
         self._results[index] = value
+        if self._journal is not None and self._keys is not None:
+            self._journal[self._keys[index]] = value
         self._finish()
 
     def fail(self, index: int, exception: Exception) -> None:
@@ -112,7 +149,79 @@ class Tally(Generic[ItemT, ResultT]):
 
     def result(self) -> BulkResult[ItemT, ResultT]:
         """The finished run's result."""
-        return BulkResult(self._results, sorted(self._failed, key=lambda f: f.index))
+        failed = sorted(self._failed, key=lambda f: f.index)
+        return BulkResult(self._results, failed, self.resumed)
+
+
+class Job(Generic[ItemT, ResultT]):
+    """One run planned: this shard's items, their tally, and the indices still to call."""
+
+    def __init__(
+        self,
+        items: Iterable[ItemT],
+        on_progress: ProgressCallback | None,
+        *,
+        key: Callable[[ItemT], str] | None,
+        journal: JournalStore | None,
+        shard: tuple[int, int] | None,
+    ) -> None:
+        if journal is not None and key is None:
+            raise ValueError(
+                "journal= needs key=: a function giving each item a stable, unique string "
+                "(the one its idempotency key is built from)"
+            )
+        if shard is None:
+            self.items = list(items)
+        else:
+            index, count = check_shard(shard)
+            self.items = [item for i, item in enumerate(items) if i % count == index]
+        keys = None if key is None else item_keys(key, self.items)
+        self.tally: Tally[ItemT, ResultT] = Tally(
+            self.items, on_progress, keys=keys, journal=journal
+        )
+        self.pending: list[int] = []
+        for i in range(len(self.items)):
+            if journal is not None and keys is not None and keys[i] in journal:
+                self.tally.resume(i, journal[keys[i]])
+            else:
+                self.pending.append(i)
+
+
+def item_keys(key: Callable[[ItemT], str], items: Sequence[ItemT]) -> list[str]:
+    """``key(item)`` for every item; raises unless each is a string and no two are equal."""
+    keys: list[str] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        k = key(item)
+        if not isinstance(k, str):
+            raise TypeError(f"key(item) must return a str, got {type(k).__name__} for item {i}")
+        if k in seen:
+            raise ValueError(
+                f"key(item) gave {k!r} to items {seen[k]} and {i}: keys must be unique"
+            )
+        seen[k] = i
+        keys.append(k)
+    return keys
+
+
+def check_shard(shard: object) -> tuple[int, int]:
+    """Returns ``(index, count)``; raises ValueError unless ``0 <= index < count``."""
+    if (
+        isinstance(shard, tuple)
+        and len(shard) == 2
+        and all(isinstance(n, int) and not isinstance(n, bool) for n in shard)
+        and 0 <= shard[0] < shard[1]
+    ):
+        return shard[0], shard[1]
+    raise ValueError(f"shard must be (index, count) with 0 <= index < count, got {shard!r}")
+
+
+def open_journal(journal: JournalArg | None) -> tuple[JournalStore | None, FileJournal | None]:
+    """The store to use, and the ``FileJournal`` the run opened (and must close), if any."""
+    if isinstance(journal, (str, os.PathLike)):
+        opened = FileJournal(journal)
+        return opened, opened
+    return journal, None
 
 
 def check_concurrency(concurrency: int) -> None:

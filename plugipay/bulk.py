@@ -9,6 +9,13 @@ The async flavour lives here rather than in ``plugipay/_async/`` because it need
 which only anyio provides and ``_async/`` never imports anyio; the sync flavour is the
 hand-written ``plugipay/_sync/_bulk.py``. What both share lives in the tier-neutral
 ``plugipay/_bulk_core.py``.
+
+Resuming and sharding (README, "Bulk"): ``journal=`` (a path, or a ``JournalStore`` such as a
+dict or a ``shelve`` file) with ``key=`` (a stable, unique string per item) records each finished
+item, so a run killed half-way and started again calls ``fn`` only for the rest; an item in
+flight at the kill is called again with the same idempotency key, which the server replays.
+``shard=(index, count)`` runs only the items at input positions ``i % count == index``, so
+``count`` processes given the same input split it between them without overlap.
 """
 
 from __future__ import annotations
@@ -23,14 +30,26 @@ from ._bulk_core import (
     DEFAULT_CONCURRENCY,
     BulkFailure,
     BulkResult,
+    Job,
+    JournalArg,
     ProgressCallback,
-    Tally,
     check_arun_result,
     check_concurrency,
+    open_journal,
 )
+from ._journal import FileJournal, JournalStore
 from ._sync._bulk import run
 
-__all__ = ["DEFAULT_CONCURRENCY", "BulkFailure", "BulkResult", "ProgressCallback", "arun", "run"]
+__all__ = [
+    "DEFAULT_CONCURRENCY",
+    "BulkFailure",
+    "BulkResult",
+    "FileJournal",
+    "JournalStore",
+    "ProgressCallback",
+    "arun",
+    "run",
+]
 
 ItemT = TypeVar("ItemT")
 ResultT = TypeVar("ResultT")
@@ -42,21 +61,42 @@ async def arun(
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
     on_progress: ProgressCallback | None = None,
+    journal: JournalArg | None = None,
+    key: Callable[[ItemT], str] | None = None,
+    shard: tuple[int, int] | None = None,
 ) -> BulkResult[ItemT, ResultT]:
     """Awaits ``fn(item)`` for every item, at most ``concurrency`` at a time; returns a BulkResult.
 
     ``items`` is read into a list first. An ``Exception`` from one call is recorded in
     ``result.failed`` and the batch goes on; ``on_progress(done, failed, total)`` is called after
     each item. Cancelling the caller cancels every call in flight and starts no more; an error
-    raised by ``on_progress`` does the same and then propagates, and so does the ``TypeError``
-    for an ``fn`` that returns something not awaitable (a blocking function: use ``run``).
+    raised by ``on_progress`` or by the journal does the same and then propagates, and so does
+    the ``TypeError`` for an ``fn`` that returns something not awaitable (a blocking function:
+    use ``run``). ``journal``, ``key`` and ``shard``: see the module docstring.
     """
     check_concurrency(concurrency)
-    batch = list(items)
-    tally: Tally[ItemT, ResultT] = Tally(batch, on_progress)
+    store, opened = open_journal(journal)
+    try:
+        return await _arun(fn, items, concurrency, on_progress, store, key, shard)
+    finally:
+        if opened is not None:
+            opened.close()
+
+
+async def _arun(
+    fn: Callable[[ItemT], Awaitable[ResultT]],
+    items: Iterable[ItemT],
+    concurrency: int,
+    on_progress: ProgressCallback | None,
+    journal: JournalStore | None,
+    key: Callable[[ItemT], str] | None,
+    shard: tuple[int, int] | None,
+) -> BulkResult[ItemT, ResultT]:
+    job: Job[ItemT, ResultT] = Job(items, on_progress, key=key, journal=journal, shard=shard)
+    batch, tally = job.items, job.tally
     # One shared iterator: each worker takes the next index when it is free, so at most
     # ``concurrency`` calls run and memory holds no backlog of started tasks.
-    indices = iter(range(len(batch)))
+    indices = iter(job.pending)
     aborted: list[BaseException] = []
     refused: list[TypeError] = []
 
@@ -82,13 +122,13 @@ async def arun(
                 record = partial(tally.succeed, index, value)
             try:
                 record()
-            except Exception as exc:  # from on_progress: stop everything, re-raise it unwrapped
+            except Exception as exc:  # from on_progress or the journal: stop, re-raise unwrapped
                 aborted.append(exc)
                 scope.cancel()
                 return
 
     async with anyio.create_task_group() as group:
-        for _ in range(min(concurrency, len(batch))):
+        for _ in range(min(concurrency, len(job.pending))):
             group.start_soon(worker, group.cancel_scope)
     if aborted:
         raise aborted[0]

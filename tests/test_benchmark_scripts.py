@@ -37,3 +37,18 @@ def test_csv_memory_seeds_serves_and_streams_a_small_ledger() -> None:
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert (result["entries"], result["rows"]) == (400, 401)
+
+
+def test_resumed_import_kills_resumes_and_counts_a_small_import() -> None:
+    done = subprocess.run(
+        [sys.executable, "resumed_import.py", "300", "4"],
+        cwd=BENCHMARKS,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (result["customers"], result["duplicates"], result["failed"]) == (300, 0, 0)
+    assert result["resumed"] + result["calls_after_restart"] == 300

@@ -247,6 +247,27 @@ def test_plain_script(served: FakePlugipay) -> None:
     assert done.stdout == f"created {customer['id']} (ada@example.com)\n1 customers in total\n"
 
 
+def test_sharded_import_example_splits_and_resumes(served: FakePlugipay, tmp_path: Path) -> None:
+    def run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, str(EXAMPLES / "sharded_import.py"), str(tmp_path), "60", "3"],
+            env=dict(os.environ),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    first = run()
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == "60 rows in 3 shards: 0 from the journals, 0 failed\n"
+    again = run()
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == "60 rows in 3 shards: 60 from the journals, 0 failed\n"
+    refs = sorted(str(c["externalId"]) for c in served.customers)
+    assert refs == sorted(f"crm-{n}" for n in range(60))
+
+
 def test_a_year_of_renewals_example() -> None:
     done = subprocess.run(
         [sys.executable, str(EXAMPLES / "billing_year.py")],

@@ -29,12 +29,15 @@ else:
 from .._bulk_core import (
     DEFAULT_CONCURRENCY,
     BulkResult,
+    Job,
+    JournalArg,
     ProgressCallback,
-    Tally,
     check_concurrency,
     check_run_function,
     check_run_result,
+    open_journal,
 )
+from .._journal import JournalStore
 
 __all__ = ["run"]
 
@@ -50,6 +53,9 @@ def run(
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
     on_progress: ProgressCallback | None = None,
+    journal: JournalArg | None = None,
+    key: Callable[[ItemT], str] | None = None,
+    shard: tuple[int, int] | None = None,
 ) -> NoReturn: ...
 
 
@@ -60,6 +66,9 @@ def run(
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
     on_progress: ProgressCallback | None = None,
+    journal: JournalArg | None = None,
+    key: Callable[[ItemT], str] | None = None,
+    shard: tuple[int, int] | None = None,
 ) -> BulkResult[ItemT, ResultT]: ...
 
 
@@ -69,24 +78,46 @@ def run(
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
     on_progress: ProgressCallback | None = None,
+    journal: JournalArg | None = None,
+    key: Callable[[ItemT], str] | None = None,
+    shard: tuple[int, int] | None = None,
 ) -> BulkResult[ItemT, ResultT]:
     """Calls ``fn(item)`` for every item on at most ``concurrency`` threads; returns a BulkResult.
 
     ``items`` is read into a list first. An ``Exception`` from one call is recorded in
     ``result.failed`` and the batch goes on; ``on_progress(done, failed, total)`` is called from
     the calling thread after each item. On KeyboardInterrupt, or an error from ``on_progress``,
-    no further item starts, calls already running finish, and the exception propagates. So does
-    the ``TypeError`` for an async ``fn`` (see the module docstring).
+    no further item starts, calls already running finish, and the exception propagates; so does
+    an error from the journal (recorded from the calling thread too). So does the ``TypeError``
+    for an async ``fn`` (see the module docstring). ``journal``, ``key`` and ``shard``: as
+    ``plugipay.bulk.arun``.
     """
     check_concurrency(concurrency)
     check_run_function(fn)
-    batch = list(items)
-    tally: Tally[ItemT, ResultT] = Tally(batch, on_progress)
-    if not batch:
+    store, opened = open_journal(journal)
+    try:
+        return _run(fn, items, concurrency, on_progress, store, key, shard)
+    finally:
+        if opened is not None:
+            opened.close()
+
+
+def _run(
+    fn: Callable[[ItemT], ResultT],
+    items: Iterable[ItemT],
+    concurrency: int,
+    on_progress: ProgressCallback | None,
+    journal: JournalStore | None,
+    key: Callable[[ItemT], str] | None,
+    shard: tuple[int, int] | None,
+) -> BulkResult[ItemT, ResultT]:
+    job: Job[ItemT, ResultT] = Job(items, on_progress, key=key, journal=journal, shard=shard)
+    batch, tally = job.items, job.tally
+    if not job.pending:
         return tally.result()
-    indices = iter(range(len(batch)))
+    indices = iter(job.pending)
     pool = ThreadPoolExecutor(
-        max_workers=min(concurrency, len(batch)), thread_name_prefix="plugipay-bulk"
+        max_workers=min(concurrency, len(job.pending)), thread_name_prefix="plugipay-bulk"
     )
     running: dict[Future[ResultT], int] = {}
     refused: list[TypeError] = []
@@ -108,7 +139,7 @@ def run(
     try:
         # Submit only as many as can run, topping up as each finishes: a cancelled batch never
         # has a backlog of queued calls, and memory stays ``concurrency`` deep.
-        for _ in range(min(concurrency, len(batch))):
+        for _ in range(min(concurrency, len(job.pending))):
             submit_next()
         while running:
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
