@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 from collections.abc import AsyncIterator, Callable
 
 import anyio
@@ -202,3 +203,40 @@ async def test_an_answer_past_max_response_bytes_is_refused_and_its_connection_n
             b"/api/v1/big",
             b"/api/v1/customers/cus_1",
         ]
+
+
+async def test_a_cancel_storm_leaves_no_connection_acquired() -> None:
+    """As ``test_cancel_storm.py`` on httpcore's pool: 300 calls cancelled at seeded random points
+    (queued for a connection, connecting, waiting for or reading the answer)."""
+    fake = FakePlugipay(seed=11)
+    fake.faults.add(Latency(seconds=0.02))
+    rng = random.Random(11)
+    with fake.serve() as base:
+        http = plugipay.DefaultAioHttpClient(limits=httpx.Limits(max_connections=20))
+        async with AsyncPlugipayClient(
+            key_id=fake.key_id, secret=fake.secret, base_url=base, max_retries=0, http_client=http
+        ) as plug:
+            seed = await plug.customers.create(email="seed@example.com")
+            outcomes: list[str] = []
+
+            async def call(i: int, cancel_at: float) -> None:
+                with anyio.CancelScope() as scope:
+                    scope.deadline = anyio.current_time() + cancel_at
+                    if i % 2:
+                        await plug.customers.create(email=f"storm{i}@example.com")
+                    else:
+                        await plug.customers.get(seed.id)
+                    outcomes.append("done")
+                if scope.cancelled_caught:
+                    outcomes.append("cancelled")
+
+            async with anyio.create_task_group() as tg:
+                for i in range(300):
+                    tg.start_soon(call, i, rng.random() * 0.25)
+            assert len(outcomes) == 300
+            assert outcomes.count("cancelled") >= 30
+            transport = http._transport
+            assert isinstance(transport, AiohttpTransport) and transport._session is not None
+            assert not transport._session.connector._acquired  # type: ignore[union-attr]
+            assert (await plug.customers.get(seed.id)).id == seed.id
+            assert not transport._session.connector._acquired  # type: ignore[union-attr]
