@@ -2,7 +2,8 @@
 
 ``python cpu_worker.py CLIENT BASE_URL CALLS`` runs sequential calls of each operation against the
 fixed-response server and prints one JSON object: CPU microseconds per call
-(``time.process_time``) for ``get``, ``create`` and ``list20``. It imports only what its client
+(``time.process_time``) for ``get``, ``create`` and ``list20``. CLIENT ``async_aiohttp`` is the
+async client on ``plugipay.DefaultAioHttpClient``. It imports only what its client
 needs, so the same file serves every venv.
 """
 
@@ -114,10 +115,13 @@ async def async_ops(client: str, base: str) -> dict[str, AsyncOp]:
             return call
 
         return {op: raw(op) for op in OPS}
-    if client == "async":
-        from plugipay import AsyncPlugipayClient
+    if client in ("async", "async_aiohttp"):
+        from plugipay import AsyncPlugipayClient, DefaultAioHttpClient
 
-        plug: Any = AsyncPlugipayClient(key_id=KEY_ID, secret=SECRET, base_url=base)
+        http = DefaultAioHttpClient() if client == "async_aiohttp" else None
+        plug: Any = AsyncPlugipayClient(
+            key_id=KEY_ID, secret=SECRET, base_url=base, http_client=http
+        )
 
         async def list20() -> object:
             return (await plug.customers.list(limit=20)).data
@@ -159,7 +163,7 @@ async def measure_async(client: str, base: str, calls: int) -> dict[str, float]:
 def main() -> None:
     """``cpu_worker.py CLIENT BASE_URL CALLS``: print the JSON result."""
     client, base, calls = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    if client in ("raw_async", "async"):
+    if client in ("raw_async", "async", "async_aiohttp"):
         result = asyncio.run(measure_async(client, base, calls))
     else:
         result = measure_sync(client, base, calls)

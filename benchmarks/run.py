@@ -13,7 +13,8 @@ Phases, each bounded to seconds and talking only to 127.0.0.1:
    a 100,000-entry ledger CSV from the emulator in another process (``csv_memory.py``);
 5. in-process emulator requests/second;
 6. decoding list pages of 100 customers and workspaces: our generated converter against cattrs'
-   generated hooks (``decode.py``; the issue's bar is ours ≥ 1.5× faster per page).
+   generated hooks (``decode.py``; the issue's bar is ours ≥ 1.5× faster per page);
+7. the async client on httpx's transport against aiohttp's (``transports.py``, its own block).
 
 ``--quick`` shrinks every phase (for a smoke run); ``--decode-only`` runs phase 6 alone. RESULTS.md
 is only rewritten by a full run.
@@ -507,6 +508,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not args.quick:
         write_results(table)
         print(f"\nwrote {RESULTS.relative_to(HERE.parent)}")
+    # httpx against aiohttp for the async client: its own table and RESULTS.md block.
+    import transports
+
+    transports.main(["--quick"] if args.quick else [])
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from ._version import __version__ as __version__
 # What type checkers see: ``X as X`` and star imports of literal ``__all__`` lists are explicit
 # re-exports; one star import per model family (see ``plugipay._models``).
 if TYPE_CHECKING:
+    from ._aiohttp import DefaultAioHttpClient as DefaultAioHttpClient
     from ._async._client import AsyncPlugipayClient as AsyncPlugipayClient
     from ._async._download import AsyncDownload as AsyncDownload
     from ._async._pagination import AsyncCursorPaginator as AsyncCursorPaginator
@@ -54,6 +55,7 @@ _CORE: dict[str, tuple[str, str]] = {
     "AsyncPlugipay": ("._async._client", "AsyncPlugipayClient"),
     "AsyncPlugipayClient": ("._async._client", "AsyncPlugipayClient"),
     "CursorPaginator": ("._sync._pagination", "CursorPaginator"),
+    "DefaultAioHttpClient": ("._aiohttp", "DefaultAioHttpClient"),
     "Download": ("._sync._download", "Download"),
     "NOT_GIVEN": ("._types", "NOT_GIVEN"),
     "NotGiven": ("._types", "NotGiven"),

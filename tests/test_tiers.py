@@ -12,8 +12,11 @@ PACKAGE = Path(__file__).resolve().parents[1] / "plugipay"
 CORE = sorted(p for p in PACKAGE.glob("_*.py") if p.name not in ("__init__.py", "__main__.py"))
 # The paired concurrency primitives are the one core module that wraps the event loops (anyio,
 # and asyncio or trio to tell which loop runs; DESIGN.md), and
-# the transport-error map reads httpx's exception classes (no client types).
+# the transport-error map reads httpx's exception classes (no client types). ``_aiohttp.py`` is not
+# core but an optional transport beside the tiers (httpx's transport interface over aiohttp; the
+# async client never imports it).
 MAY_IMPORT = {
+    "_aiohttp.py": {"asyncio", "httpx"},
     "_concurrency.py": {"anyio", "asyncio", "sniffio", "trio"},
     "_transport_errors.py": {"httpx"},
 }

@@ -136,7 +136,8 @@ class AsyncPlugipayClient:
         sleep_fn = _sleep or asleep
         now = _clock or time.monotonic
         gate = AsyncRateLimitGate(clock=now, sleep=sleep_fn)
-        owns = http_client is None
+        # A DefaultAioHttpClient is made for the one client it is passed to, which closes it.
+        owns = http_client is None or getattr(http_client, "_closed_by_plugipay", False)
         http = http_client if http_client is not None else httpx.AsyncClient()
         self._setup(
             config, _SharedState(http, owns, gate, now), clock, sleep_fn, _rng or random.Random()

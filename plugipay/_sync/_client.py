@@ -137,7 +137,8 @@ class PlugipayClient:
         sleep_fn = _sleep or sleep
         now = _clock or time.monotonic
         gate = RateLimitGate(clock=now, sleep=sleep_fn)
-        owns = http_client is None
+        # A DefaultAioHttpClient is made for the one client it is passed to, which closes it.
+        owns = http_client is None or getattr(http_client, "_closed_by_plugipay", False)
         http = http_client if http_client is not None else httpx.Client()
         self._setup(
             config, _SharedState(http, owns, gate, now), clock, sleep_fn, _rng or random.Random()
