@@ -5,7 +5,8 @@ Plugipay limits each workspace and mode per route class (reads, writes, exports;
 and answers ``X-RateLimit-Limit``, ``-Remaining`` and ``-Reset`` (epoch seconds, whole or
 decimal). The headers don't name the bucket, so the client keys its state by the class it derives
 from the call itself: ``exports`` for the ``/reports/`` routes, ``reads`` for other GET and HEAD
-calls, ``writes`` for the rest.
+calls, ``writes`` for the rest; calls on behalf of a merchant (``for_merchant``) are keyed by that
+merchant too, since its workspace has its own buckets.
 
 The policy: while a bucket holds at least half its limit (counting the requests this client has
 in flight as already spent), requests go at once. Below that, each next request takes a slot,
@@ -25,7 +26,15 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-__all__ = ["LOW_WATER", "MAX_RESET_SECONDS", "Pacing", "RateLimitHeaders", "parse", "route_class"]
+__all__ = [
+    "LOW_WATER",
+    "MAX_RESET_SECONDS",
+    "Pacing",
+    "RateLimitHeaders",
+    "bucket_key",
+    "parse",
+    "route_class",
+]
 
 LOW_WATER = 0.5
 """Below this share of its limit a bucket counts as running low, and requests are spread out."""
@@ -69,6 +78,12 @@ def route_class(method: str, path: str) -> str:
     if "/reports/" in path:
         return "exports"
     return "reads" if method in ("GET", "HEAD") else "writes"
+
+
+def bucket_key(klass: str, on_behalf_of: str | None) -> str:
+    """The key of a call's state: its class, and the merchant a platform key acts for (whose
+    workspace has buckets of its own)."""
+    return klass if not on_behalf_of else f"{klass} {on_behalf_of}"
 
 
 class _Bucket:

@@ -37,7 +37,7 @@ from .._exceptions import (
     error_from_response,
 )
 from .._logging import logger, setup_from_env
-from .._pacing import Pacing, route_class
+from .._pacing import Pacing, bucket_key, route_class
 from .._request import PreparedRequest, attempt_headers, prepare
 from .._resource import resource
 from .._retry import next_delay, server_retry_after
@@ -424,7 +424,8 @@ class AsyncPlugipayClient:
         url = httpx.URL(config.origin + prepared.target)
         log_path = prepared.target.partition("?")[0]
         key = prepared.idempotency_key
-        klass = route_class(prepared.method, log_path)
+        # The server's buckets are per workspace: a merchant's calls pace apart from the rest.
+        klass = bucket_key(route_class(prepared.method, log_path), config.on_behalf_of)
         if not shared.loop.same_loop():
             raise EventLoopError(
                 f"{prepared.method} {log_path} not sent: this client was first used on another "

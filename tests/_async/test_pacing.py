@@ -123,3 +123,28 @@ async def test_an_unpaced_burst_meets_the_429s_it_paces_away() -> None:
             with pytest.raises(RateLimitError):
                 await other.customers.create(email="x@example.com")
     assert buckets.limited["writes"] == 1
+
+
+async def test_each_merchant_of_a_platform_client_is_paced_apart() -> None:
+    fake, sleep = _fake()
+    async with _client(fake, sleep, platform="storlaunch") as partner:
+        accounts = []
+        for letter in "AB":
+            provisioned = await partner.admin.provision_workspace(
+                account_id=f"acc_01HXBBBBBBBBBBBBBBBBBBBBB{letter}",
+                partner="storlaunch",
+                discount_rate=0.1,
+                brand_name=f"Merchant {letter}",
+            )
+            accounts.append(provisioned.account_id or "")
+        buckets = fake.rate_limits(writes=(2, 10))
+        assert buckets is not None
+        first, second = (partner.for_merchant(account) for account in accounts)
+        await first.customers.create(email="a1@example.com")
+        await first.customers.create(email="a2@example.com")
+        # Merchant A's bucket is empty; B's is whole, and its calls don't wait for A's.
+        await second.customers.create(email="b1@example.com")
+        assert sleep.sleeps == []
+        await first.customers.create(email="a3@example.com")
+        assert len(sleep.sleeps) == 1
+    assert buckets.limited["writes"] == 0

@@ -122,3 +122,28 @@ def test_an_unpaced_burst_meets_the_429s_it_paces_away() -> None:
             with pytest.raises(RateLimitError):
                 other.customers.create(email="x@example.com")
     assert buckets.limited["writes"] == 1
+
+
+def test_each_merchant_of_a_platform_client_is_paced_apart() -> None:
+    fake, sleep = _fake()
+    with _client(fake, sleep, platform="storlaunch") as partner:
+        accounts = []
+        for letter in "AB":
+            provisioned = partner.admin.provision_workspace(
+                account_id=f"acc_01HXBBBBBBBBBBBBBBBBBBBBB{letter}",
+                partner="storlaunch",
+                discount_rate=0.1,
+                brand_name=f"Merchant {letter}",
+            )
+            accounts.append(provisioned.account_id or "")
+        buckets = fake.rate_limits(writes=(2, 10))
+        assert buckets is not None
+        first, second = (partner.for_merchant(account) for account in accounts)
+        first.customers.create(email="a1@example.com")
+        first.customers.create(email="a2@example.com")
+        # Merchant A's bucket is empty; B's is whole, and its calls don't wait for A's.
+        second.customers.create(email="b1@example.com")
+        assert sleep.sleeps == []
+        first.customers.create(email="a3@example.com")
+        assert len(sleep.sleeps) == 1
+    assert buckets.limited["writes"] == 0

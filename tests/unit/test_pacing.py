@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from plugipay._pacing import Pacing, parse, route_class
+from plugipay._pacing import Pacing, bucket_key, parse, route_class
 
 
 class Clock:
@@ -152,3 +152,9 @@ def test_a_bucket_that_recovers_drops_the_booked_slots() -> None:
     pacing.sent("writes")
     pacing.observe("writes", headers(10, 9, clock.now + 0.1))
     assert pacing.delay("writes") == 0.0
+
+
+def test_a_merchant_has_buckets_of_its_own() -> None:
+    assert bucket_key("writes", None) == "writes"
+    assert bucket_key("writes", "acc_1") == "writes acc_1"
+    assert bucket_key("writes", "acc_1") != bucket_key("writes", "acc_2")
