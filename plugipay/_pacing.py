@@ -11,7 +11,8 @@ merchant too, since its workspace has its own buckets.
 The policy: while a bucket holds at least half its limit (counting the requests this client has
 in flight as already spent), requests go at once. Below that, each next request takes a slot,
 the time left until the reset spread evenly over what remains (with nothing left, one slot per
-token at the rate the bucket refills to whole), so the bucket is never emptied before it refills: for a token bucket that settles at its refill rate with the bucket half full,
+token at the rate the bucket refills to whole; callers beyond that queue on at the same spacing,
+past the reset too), so the bucket is never emptied before it refills: for a token bucket that settles at its refill rate with the bucket half full,
 and for a fixed window it never sends more than the window has left. An answer without the
 headers forgets the class's state, so pacing never delays a request the server didn't limit.
 
@@ -87,9 +88,10 @@ def bucket_key(klass: str, on_behalf_of: str | None) -> str:
 
 
 class _Bucket:
-    __slots__ = ("limit", "next_at", "remaining", "reset_at")
+    __slots__ = ("interval", "limit", "next_at", "remaining", "reset_at")
 
     def __init__(self) -> None:
+        self.interval = 0.0
         self.limit = 0
         self.remaining = 0
         self.reset_at = 0.0
@@ -118,12 +120,18 @@ class Pacing:
             if bucket is None:
                 return 0.0
             now = self._now()
-            if bucket.reset_at <= now:
-                return 0.0  # whole again by now, as far as this client knows
+            window = bucket.reset_at - now
+            if window <= 0:
+                # Whole again by now, as far as this client knows, unless callers are still
+                # queued on slots booked before: then behind them, at the same spacing.
+                if bucket.next_at <= now:
+                    return 0.0
+                start = bucket.next_at
+                bucket.next_at = start + bucket.interval
+                return start - now
             left = bucket.remaining - self._in_flight.get(klass, 0)
             if left >= bucket.limit * LOW_WATER and left >= 1:
                 return 0.0
-            window = bucket.reset_at - now
             if left >= 1:
                 # What is left, spread evenly up to the reset.
                 interval = window / left
@@ -132,8 +140,9 @@ class Pacing:
                 # Nothing left: wait for a token at the rate the bucket refills to whole.
                 interval = window / max(bucket.limit - bucket.remaining, 1)
                 start = max(now + (1 - left) * interval, bucket.next_at)
-            # Past the reset the bucket is whole again: nobody waits beyond it.
-            start = min(start, bucket.reset_at)
+            # Slots may run past the reset: others spend the refill too, so the bucket is only
+            # whole then if nobody queued here goes at once.
+            bucket.interval = interval
             bucket.next_at = start + interval
             return start - now
 

@@ -77,9 +77,12 @@ def test_a_low_bucket_spreads_the_rest_over_the_time_to_reset() -> None:
     pacing.observe("writes", headers(100, 4, clock.now + 2.0))
     waits = [pacing.delay("writes") for _ in range(4)]
     assert waits == pytest.approx([0.0, 0.5, 1.0, 1.5])
-    # Nobody is booked past the reset: the bucket is whole again then.
+    # Callers beyond what is left queue on at the same spacing, past the reset too.
     assert pacing.delay("writes") == pytest.approx(2.0)
-    assert pacing.delay("writes") == pytest.approx(2.0)
+    clock.now += 2.1  # past the reset, with one slot (at 2.5) still queued
+    assert pacing.delay("writes") == pytest.approx(0.4)
+    clock.now += 0.9  # the queue has drained
+    assert pacing.delay("writes") == 0.0
 
 
 def test_requests_in_flight_count_as_spent() -> None:
