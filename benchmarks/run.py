@@ -14,7 +14,10 @@ Phases, each bounded to seconds and talking only to 127.0.0.1:
 5. in-process emulator requests/second;
 6. decoding list pages of 100 customers and workspaces: our generated converter against cattrs'
    generated hooks (``decode.py``; the issue's bar is ours ≥ 1.5× faster per page);
-7. the async client on httpx's transport against aiohttp's (``transports.py``, its own block).
+7. the async client on httpx's transport against aiohttp's (``transports.py``, its own block);
+8. a bulk import against the emulator's write bucket, paced by ``X-RateLimit-*`` against unpaced
+   (``paced_import.py``; the bar: ≥ 90 % of the allowed rate with ≤ 1 % answered 429);
+9. a killed-and-resumed import (``resumed_import.py``: items created twice, items redone).
 
 ``--quick`` shrinks every phase (for a smoke run); ``--decode-only`` runs phase 6 alone. RESULTS.md
 is only rewritten by a full run.
@@ -34,6 +37,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 VENVS = HERE / "_venvs"
@@ -239,6 +243,49 @@ def paging_phase(count: int) -> dict[str, float]:
     paging = _json_of([sys.executable, "paging_memory.py", str(count)], timeout=600)
     csv = _json_of([sys.executable, "csv_memory.py", str(count)], timeout=600)
     return {**paging, **{f"csv_{key}": value for key, value in csv.items()}}
+
+
+# -- phase 7: paced import ------------------------------------------------------------------------
+
+PACED_RATE, PACED_CONCURRENCY = 100, 32
+"""The emulator's write bucket (per second) and the import's concurrency in the paced rows."""
+
+
+def paced_phase(creates: int) -> dict[str, Any]:
+    """``paced_import.py``: the client paced by ``X-RateLimit-*`` against it unpaced."""
+    command = [sys.executable, "paced_import.py", str(creates), str(PACED_RATE)]
+    out: dict[str, Any] = _json_of([*command, str(PACED_CONCURRENCY)], timeout=900)
+    return out
+
+
+def paced_table(result: dict[str, Any]) -> str:
+    """The paced and unpaced rows and the issue's target (≥ 90 % of the allowed rate, ≤ 1 % 429)."""
+    lines = [
+        f"**Paced bulk import**: {result['creates']} creates, c={result['concurrency']}, "
+        f"{result['latency'] * 1000:.0f} ms latency, emulator write bucket {PACED_RATE}/s "
+        "(starts full)",
+        "",
+        "| client | creates/s | of allowed rate | of the bucket's most | requests | answered 429 |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for mode in ("paced", "unpaced"):
+        row = result[mode]
+        lines.append(
+            f"| {mode} | {row['per_second']:.0f} | {row['of_allowed']:.0%} "
+            f"| {row['of_bucket_max']:.0%} | {row['requests']} | {row['share_429']:.1%} |"
+        )
+    paced = result["paced"]
+    ok = paced["of_allowed"] >= 0.9 and paced["share_429"] <= 0.01
+    lines += [
+        "",
+        "| target | measured | |",
+        "|---|---|---|",
+        f"| paced import ≥ 90 % of the allowed rate, ≤ 1 % answered 429 | "
+        f"{paced['of_allowed']:.0%}, {paced['share_429']:.1%} (unpaced: "
+        f"{result['unpaced']['of_allowed']:.0%}, {result['unpaced']['share_429']:.1%}) "
+        f"| {_mark(ok)} |",
+    ]
+    return "\n".join(lines)
 
 
 # -- phase 6: decoding ----------------------------------------------------------------------------
@@ -495,12 +542,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     decode = decode_phase(decode_seconds)
     print("killed-and-resumed import …", flush=True)
     resumed = resume_phase(1000 if args.quick else 10_000)
+    print("paced import …", flush=True)
+    paced = paced_phase(300 if args.quick else 2000)
     table = "\n\n".join(
         (
             report(cpu, imports, bulk, paging, settings),
             emulator_table(emulator),
             decode_table(decode),
             resume_table(resumed),
+            paced_table(paced),
         )
     )
     print()

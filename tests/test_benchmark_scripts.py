@@ -52,3 +52,20 @@ def test_resumed_import_kills_resumes_and_counts_a_small_import() -> None:
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert (result["customers"], result["duplicates"], result["failed"]) == (300, 0, 0)
     assert result["resumed"] + result["calls_after_restart"] == 300
+
+
+def test_paced_import_runs_paced_and_unpaced_on_small_counts() -> None:
+    done = subprocess.run(
+        [sys.executable, "paced_import.py", "40", "20", "8", "0"],
+        cwd=BENCHMARKS,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["creates"] == 40
+    for mode in ("paced", "unpaced"):
+        assert result[mode]["requests"] >= 40
+        assert 0 <= result[mode]["share_429"] < 1

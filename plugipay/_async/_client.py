@@ -37,6 +37,7 @@ from .._exceptions import (
     error_from_response,
 )
 from .._logging import logger, setup_from_env
+from .._pacing import Pacing, bucket_key, route_class
 from .._request import PreparedRequest, attempt_headers, prepare
 from .._resource import resource
 from .._retry import next_delay, server_retry_after
@@ -78,7 +79,7 @@ _INFO = 20
 class _SharedState:
     """What a client and its clones (``for_merchant``, ``with_options``) share: pool and gate."""
 
-    __slots__ = ("gate", "http", "loop", "now", "owns_http")
+    __slots__ = ("gate", "http", "loop", "now", "owns_http", "pacing")
 
     def __init__(
         self,
@@ -86,10 +87,13 @@ class _SharedState:
         owns_http: bool,
         gate: AsyncRateLimitGate,
         now: Callable[[], float],
+        pacing: Pacing | None = None,
     ) -> None:
         self.http = http
         self.owns_http = owns_http
         self.gate = gate
+        self.pacing = pacing if pacing is not None else Pacing(now, time.time)
+        """The X-RateLimit-* buckets last seen, per route class (``plugipay._pacing``)."""
         self.now = now
         """The clock of waits and deadlines: monotonic, unless a test injects one."""
         self.loop = AsyncLoopGuard()
@@ -139,9 +143,8 @@ class AsyncPlugipayClient:
         # A DefaultAioHttpClient is made for the one client it is passed to, which closes it.
         owns = http_client is None or getattr(http_client, "_closed_by_plugipay", False)
         http = http_client if http_client is not None else httpx.AsyncClient()
-        self._setup(
-            config, _SharedState(http, owns, gate, now), clock, sleep_fn, _rng or random.Random()
-        )
+        shared = _SharedState(http, owns, gate, now, Pacing(now, clock))
+        self._setup(config, shared, clock, sleep_fn, _rng or random.Random())
 
     def _setup(
         self,
@@ -422,6 +425,8 @@ class AsyncPlugipayClient:
         url = httpx.URL(config.origin + prepared.target)
         log_path = prepared.target.partition("?")[0]
         key = prepared.idempotency_key
+        # The server's buckets are per workspace: a merchant's calls pace apart from the rest.
+        klass = bucket_key(route_class(prepared.method, log_path), config.on_behalf_of)
         if not shared.loop.same_loop():
             raise EventLoopError(
                 f"{prepared.method} {log_path} not sent: this client was first used on another "
@@ -452,6 +457,18 @@ class AsyncPlugipayClient:
                     logger.info(
                         "rate limited: waited %.3fs before %s %s", waited, prepared.method, log_path
                     )
+            # Spread out over the time to reset while the class's bucket runs low (never
+            # without the headers), as long as the call has time for it.
+            pause = shared.pacing.delay(klass)
+            if pause > 0:
+                left = None if call_ends is None else call_ends - shared.now()
+                if left is not None and pause >= left:
+                    raise _gate_outlasts(prepared.method, log_path, pause, left, key)
+                await self._sleep(pause)
+                if logger.isEnabledFor(_DEBUG):
+                    logger.debug(
+                        "paced: waited %.3fs before %s %s", pause, prepared.method, log_path
+                    )
             budget = _budget(per_attempt, call_ends, shared.now())
             if budget is not None and budget <= 0:
                 raise PlugipayTimeoutError(
@@ -470,6 +487,7 @@ class AsyncPlugipayClient:
                 # Closed before this attempt (a call after close, or a retry after the pool closed
                 # under it): httpx would raise a bare RuntimeError and the caller lose the key.
                 raise client_closed_error(prepared.method, log_path, key)
+            shared.pacing.sent(klass)  # in flight until observe or release below
             started = time.monotonic()
             retry_after: float | None = None
             # One bound from the first byte sent to the last byte read, not one per read.
@@ -493,11 +511,13 @@ class AsyncPlugipayClient:
                         finally:
                             await response.aclose()
             except TimeoutError:
+                shared.pacing.release(klass)
                 if opened is not None:
                     await opened.aclose()
                 error = _attempt_timeout(prepared.method, log_path, budget, key)
                 _log_attempt(prepared.method, log_path, error.code, started, None, attempt)
             except httpx.RequestError as exc:
+                shared.pacing.release(klass)
                 if shared.http.is_closed:
                     # Failed because the pool closed under it: retrying can't help.
                     raise client_closed_error(prepared.method, log_path, key) from exc
@@ -508,21 +528,25 @@ class AsyncPlugipayClient:
                     error = transport_error(exc, prepared.method, log_path, key)
                 _log_attempt(prepared.method, log_path, error.code, started, None, attempt)
             except RuntimeError as exc:
+                shared.pacing.release(klass)
                 # httpx's "client has been closed" is a RuntimeError; only that one is ours.
                 if not shared.http.is_closed:
                     raise
                 raise client_closed_error(prepared.method, log_path, key) from exc
             except InvalidResponseError as exc:
+                shared.pacing.release(klass)
                 # Larger than max_response_bytes: not read further, and not retried.
                 exc.idempotency_key = key
                 raise
             except BaseException:
+                shared.pacing.release(klass)
                 # Cancelled (or interrupted) after a stream's answer began: the caller never gets
                 # it, so hand its connection back here (httpcore shields that close).
                 if opened is not None:
                     await opened.aclose()
                 raise
             else:
+                shared.pacing.observe(klass, response.headers)
                 status = response.status_code
                 _log_attempt(prepared.method, log_path, status, started, response, attempt)
                 if 200 <= status < 300:

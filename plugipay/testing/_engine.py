@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl
 
 from . import resources
 from ._auth import authenticate, parse_body
+from ._buckets import RateBuckets, route_class
 from ._faults import DropBeforeCommit, Faults, RateLimit, RateLimiter, StatusFault
 from ._idempotency import Claim, IdempotencyStore
 from ._ids import IdFactory, iso_ms
@@ -53,6 +54,8 @@ class Pending:
     """The prepared call, when the request gets to run."""
     drop: str = ""
     """``"before"`` or ``"after"`` (the commit) when the connection drops, else ``""``."""
+    limit_headers: list[tuple[str, str]] | None = None
+    """The ``X-RateLimit-*`` headers its answer carries (``fake.rate_limits``)."""
 
 
 class Engine:
@@ -78,6 +81,8 @@ class Engine:
         self.prefix = prefix
         self.idempotency = IdempotencyStore()
         self.limiter: RateLimiter | None = None
+        self.buckets: RateBuckets | None = None
+        """Per-workspace, per-mode, per-class buckets (``fake.rate_limits``); off when ``None``."""
         self._requests: deque[RawRequest] = deque(maxlen=max_requests)
         self._requests_lock = threading.Lock()
 
@@ -117,7 +122,7 @@ class Engine:
             pending.answer = fault.response(request_id)
             return pending
         try:
-            prepared = self._prepare(request)
+            prepared = self._prepare(request, pending)
         except ApiError as error:
             pending.answer = error_response(error, request_id)
             return pending
@@ -144,6 +149,11 @@ class Engine:
             except Exception as exc:  # a bug outside the handler: still an answer
                 self.abandon(pending)
                 answer = _internal_error(exc, pending.request_id)
+        if pending.limit_headers:
+            # A copy: a stored answer is replayed to later requests with their own headers.
+            answer = RawResponse(
+                answer.status, [*answer.headers, *pending.limit_headers], answer.body, answer.chunks
+            )
         return None if pending.drop == "after" else answer
 
     def abandon(self, pending: Pending) -> None:
@@ -151,7 +161,7 @@ class Engine:
         if pending.call is not None and pending.call.claim is not None:
             self.idempotency.release(pending.call.claim)
 
-    def _prepare(self, request: RawRequest) -> Call | RawResponse:
+    def _prepare(self, request: RawRequest, pending: Pending) -> Call | RawResponse:
         store, headers = self.store, request.headers
         now = self.clock()
         found = ROUTES.match(request.path, self.prefix)
@@ -183,6 +193,11 @@ class Engine:
         on_behalf_of = headers.get("x-plugipay-on-behalf-of", "")
         with store.lock:
             acting = self._acting(key, on_behalf_of)
+        buckets = self.buckets
+        if buckets is not None:
+            # Before the idempotency claim: a request over the limit claims nothing.
+            klass = route_class(request.method, request.path[len(self.prefix) :])
+            pending.limit_headers = buckets.take(str(acting["id"]), key.mode, klass)
         query = _query(request)
         claim: Claim | None = None
         idempotency_key = headers.get("idempotency-key") or None

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from . import _ledger
+from ._buckets import Limit, RateBuckets
 from ._clock import BusinessClock, FakeClock
 from ._engine import Engine
 from ._events import EventLog, WebhookEndpoint, WebhookTarget
@@ -668,6 +669,28 @@ class FakePlugipay:
             answer = wire(session)
         store.events.deliver_pending()
         return answer
+
+    # -- rate limits ---------------------------------------------------------------------------
+
+    def rate_limits(
+        self,
+        *,
+        reads: Limit | None = None,
+        writes: Limit | None = None,
+        exports: Limit | None = None,
+    ) -> RateBuckets | None:
+        """Limit each workspace and mode per route class as Plugipay does (SPEC-MONEY §8): a
+        limit is requests per second (``writes=20``) or ``(requests, seconds)``
+        (``exports=(5, 60)``); a class left ``None`` is not limited, and no limits at all turns
+        them off (the default). Limited answers carry ``X-RateLimit-Limit``, ``-Remaining`` and
+        ``-Reset``; over the limit, 429 ``RATE_LIMITED`` with ``Retry-After``. Returns the buckets
+        (their ``allowed`` and ``limited`` counters per class), or ``None`` when off. Independent
+        of ``rate_limit``, the one bucket for every request."""
+        given = {"reads": reads, "writes": writes, "exports": exports}
+        limits = {name: limit for name, limit in given.items() if limit is not None}
+        buckets = RateBuckets(limits, self.clock.time) if limits else None
+        self._engine.buckets = buckets
+        return buckets
 
     def __repr__(self) -> str:
         return (
