@@ -23,21 +23,14 @@ from plugipay import (
     PlugipayTimeoutError,
 )
 from plugipay._convert import make_converter
+from plugipay._models import event_model
 from plugipay.models import (
-    CheckoutSession,
     Customer,
-    GiftCard,
-    Invoice,
     ManagedOnboardingState,
     ManagedSubAccount,
     PartnerWorkspace,
-    Payout,
-    Plan,
-    Refund,
-    Subscription,
+    WebhookEndpoint,
     WebhookEvent,
-    Workspace,
-    WorkspaceMember,
 )
 from plugipay.testing import DropAfterCommit, FakeClock, FakePlugipay, Latency, StatusFault
 
@@ -310,18 +303,13 @@ def test_strict_converter_decodes_every_model_from_a_walk_of_every_method(
     assert all(event.raw == raw for event, raw in zip(events, raw_events, strict=True))
     for event in events:
         count(event)
-    assert {type(event.data) for event in events} == {
-        CheckoutSession,
-        Customer,
-        GiftCard,
-        Invoice,
-        Payout,
-        Plan,
-        Refund,
-        Subscription,
-        Workspace,
-        WorkspaceMember,
-    }
+    # Derived from the models' own declarations, so a new resource needs no edit here: every event
+    # the walks made decodes to the model its type declares, and every model that declares events
+    # got one, except the endpoint's auto-disable (20 failures over 24 h; test_deliveries.py).
+    for event in events:
+        assert type(event.data) is event_model(event.type), event.type
+    emitted = {type(event.data) for event in events}
+    assert {model for model in MODELS if model._events} - emitted == {WebhookEndpoint}
     missing = [model.__name__ for model in MODELS if not decoded.get(model)]
     assert missing == [], "add a call that returns each of these to a strict_walk"
     assert decoded[Customer] >= 10
