@@ -136,7 +136,8 @@ def run(
 
     try:
         parser = build_parser()
-        args = parser.parse_args(arguments)
+        with contextlib.redirect_stdout(stdout):  # where argparse prints --help and --version
+            args = parser.parse_args(arguments)
     except UsageError as exc:
         return fail(str(exc).rstrip("\n"), USAGE)
     except SystemExit as exc:  # --help and --version

@@ -11,6 +11,7 @@ is on the command line with no change here:
 - a method returning a paginator takes ``--limit N`` (the most items to print, fetched over as
   many pages as it takes) or ``--all``, and prints ``{"data", "hasMore", "nextCursor"}``;
 - a method returning a document (``bytes``, ``str``, a streamed ``Download``) takes ``--output``;
+  one returning ``None`` (a delete) prints nothing; any other answer prints as JSON;
 - aliases (``retrieve = get``) and kebab-case spellings are argparse aliases of one command.
 """
 
@@ -45,7 +46,7 @@ __all__ = [
     "namespaces",
 ]
 
-Returns = Literal["page", "document", "value"]
+Returns = Literal["page", "document", "value", "nothing"]
 ExtraCommands = dict[str, list[Callable[[Any], None]]]
 
 
@@ -142,6 +143,8 @@ class _Annotated:
 
 
 def _returns(annotation: Any) -> Returns:
+    if annotation is None or annotation is type(None):
+        return "nothing"
     origin = get_origin(annotation) or annotation
     if isinstance(origin, type) and issubclass(origin, CursorPaginator):
         return "page"
@@ -274,6 +277,11 @@ def _add_param(parser: argparse.ArgumentParser, param: Param) -> None:
     )
 
 
+def _free(parser: argparse.ArgumentParser, *flags: str) -> bool:
+    """None of ``flags`` is taken yet."""
+    return not any(flag in parser._option_string_actions for flag in flags)
+
+
 def _add_method(
     methods: argparse._SubParsersAction[argparse.ArgumentParser], spec: CommandSpec
 ) -> None:
@@ -290,7 +298,8 @@ def _add_method(
         if spec.paginated_limit and param.name == "limit":
             continue
         _add_param(parser, param)
-    if spec.returns == "page":
+    # The command's own options give way to a parameter of the same name, which keeps its flag.
+    if spec.returns == "page" and _free(parser, "--limit", "--all"):
         pages = parser.add_mutually_exclusive_group()
         pages.add_argument(
             "--limit",
@@ -303,12 +312,12 @@ def _add_method(
         pages.add_argument(
             "--all", dest="page_all", action="store_true", help="print every item of every page"
         )
-    if spec.returns == "document":
+    if spec.returns == "document" and _free(parser, "-o", "--output"):
         parser.add_argument(
             "-o", "--output", dest="output_path", metavar="FILE", help="write it to FILE"
         )
     clearable = [command_name(p.name) for p in spec.params if p.clearable]
-    if clearable:
+    if clearable and _free(parser, "--unset"):
         parser.add_argument(
             "--unset",
             dest="unset_fields",
@@ -410,7 +419,12 @@ def run_method(spec: CommandSpec, args: argparse.Namespace, out: TextIO, err: Te
         try:
             if spec.returns == "page":
                 result: Any = _pages(
-                    spec, method, positional, keywords, args.page_limit, args.page_all
+                    spec,
+                    method,
+                    positional,
+                    keywords,
+                    getattr(args, "page_limit", None),
+                    getattr(args, "page_all", False),
                 )
             else:
                 result = method(*positional, **keywords)
@@ -418,9 +432,9 @@ def run_method(spec: CommandSpec, args: argparse.Namespace, out: TextIO, err: Te
             # The SDK checks arguments before it sends anything: a usage error, not an API one.
             raise InputError(str(exc)) from None
         if spec.returns == "document":
-            write_document(result, out, args.output_path)
-        elif result is not None:
-            write_json(result, out)
+            write_document(result, out, getattr(args, "output_path", None))
+        elif spec.returns != "nothing":
+            write_json(result, out)  # None too, as null: "not found" for find_by_external_id
     return 0
 
 
