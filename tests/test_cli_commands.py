@@ -664,7 +664,8 @@ def test_the_follower_starts_from_now_and_returns_each_new_event_once_oldest_fir
         follower = listen.Follower(plug.events)
         follower.prime()
         assert follower.poll() == []
-        made = [plug.customers.create(name=f"after {i}").id for i in range(3)]
+        # More than a polling page (listen.POLL_PAGE): the poll walks pages back to the last seen.
+        made = [plug.customers.create(name=f"after {i}").id for i in range(45)]
         new = follower.poll()
         assert [e.data["object"]["id"] for e in new if e.data] == made
         assert follower.poll() == []

@@ -42,6 +42,9 @@ ENV_WEBHOOK_SECRET = "PLUGIPAY_WEBHOOK_SECRET"
 """A secret to sign with instead of a new one (so the app's setting survives a restart)."""
 MAX_NEW_PER_POLL = 1_000
 """Most events one poll forwards; more than that since the last poll are reported, not sent."""
+POLL_PAGE = 20
+"""Events asked for per page while polling: a quiet account costs one small page a poll, a
+burst walks more pages."""
 REMEMBERED = 10_000
 """How many event ids are remembered, to find where the previous poll stopped."""
 _ENVELOPE_KEYS = ("id", "type", "accountId", "workspaceId", "createdAt", "occurredAt", "data")
@@ -147,7 +150,7 @@ class Follower:
     def poll(self) -> list[EventRecord]:
         """The events created since the previous poll, oldest first."""
         new: list[EventRecord] = []
-        for page in self._events.list(limit=MAX_LIMIT).iter_pages():
+        for page in self._events.list(limit=POLL_PAGE).iter_pages():
             for record in page.data:
                 if record.id in self._seen:
                     return self._take(new)
