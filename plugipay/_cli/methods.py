@@ -194,7 +194,7 @@ def method_specs(namespace: str, cls: type) -> list[CommandSpec]:
                 aliases=tuple(sorted(n for n in names if n != primary)),
                 doc=inspect.getdoc(fn) or "",
                 params=_params(fn, hints),
-                returns=_returns(hints.get("return")),
+                returns=_returns(hints.get("return", Any)),  # unannotated: print whatever comes
             )
         )
     return sorted(specs, key=lambda s: s.method)

@@ -21,10 +21,10 @@ class ProgressBar:
     def __init__(self, stream: TextIO, label: str, *, terminal: bool | None = None) -> None:
         self._stream = stream
         self._label = label
-        isatty = getattr(stream, "isatty", None)
-        self._terminal = (
-            (bool(isatty()) if callable(isatty) else False) if terminal is None else terminal
-        )
+        if terminal is None:
+            isatty = getattr(stream, "isatty", None)
+            terminal = bool(isatty()) if callable(isatty) else False
+        self._terminal = terminal
         self._shown: tuple[int, int] | None = None
         self._next_tenth = 1
         self._open = False
@@ -34,7 +34,8 @@ class ProgressBar:
         share = done / total if total else 1.0
         filled = int(share * WIDTH)
         bar = "#" * filled + "-" * (WIDTH - filled)
-        return f"{self._label} [{bar}] {done:>{len(str(total))}}/{total} {share:>4.0%}  {failed} failed"
+        count = f"{done:>{len(str(total))}}/{total}"
+        return f"{self._label} [{bar}] {count} {share:>4.0%}  {failed} failed"
 
     def __call__(self, done: int, failed: int, total: int) -> None:
         if self._terminal:
