@@ -1,8 +1,8 @@
-"""``python -m plugipay demo``: see ``plugipay._cli.demo``."""
+"""``python -m plugipay``: the ``plugipay`` command (see ``plugipay._cli.app``)."""
 
 from __future__ import annotations
 
-from ._cli.demo import main
+from ._cli import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -31,7 +31,7 @@ from .._json import canonical_json
 if TYPE_CHECKING:
     from ..testing import FakePlugipay
 
-__all__ = ["DemoOptions", "main", "parse_args", "run_demo"]
+__all__ = ["DemoOptions", "add_arguments", "main", "parse_args", "run", "run_demo"]
 
 WEBHOOK_SECRET = "whsec_demo_only_not_a_real_secret"
 MERCHANTS = 3
@@ -427,11 +427,8 @@ async def run_demo(options: DemoOptions, out: TextIO) -> Report:
     return report
 
 
-def parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    """Parses ``python -m plugipay`` arguments."""
-    parser = argparse.ArgumentParser(prog="python -m plugipay", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser("demo", help="run the demo on the built-in emulator")
+def add_arguments(demo: argparse.ArgumentParser) -> None:
+    """The demo's options (``python -m plugipay demo`` and ``plugipay demo``)."""
     demo.add_argument("--customers", type=_positive, default=DemoOptions.customers)
     demo.add_argument("--concurrency", type=_positive, default=DemoOptions.concurrency)
     demo.add_argument("--faults", action=argparse.BooleanOptionalAction, default=True)
@@ -441,6 +438,13 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         help="run against this server (PLUGIPAY_KEY_ID / PLUGIPAY_SECRET: a platform-admin key)",
     )
     demo.add_argument("--partner", default=DemoOptions.partner)
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """Parses ``python -m plugipay demo`` arguments."""
+    parser = argparse.ArgumentParser(prog="python -m plugipay", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    add_arguments(commands.add_parser("demo", help="run the demo on the built-in emulator"))
     return parser.parse_args(list(argv))
 
 
@@ -470,9 +474,13 @@ def _plan(options: DemoOptions) -> str:
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
-    """The command line: runs the demo, prints the report, returns the exit code."""
+    """The demo alone: parses ``demo ...``, runs it, prints the report, returns the exit code."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    stream = out if out is not None else sys.stdout
+    return run(args, out if out is not None else sys.stdout)
+
+
+def run(args: argparse.Namespace, stream: TextIO) -> int:
+    """Runs the demo with parsed options, prints the report; 0 only when every check holds."""
     options = DemoOptions(
         customers=args.customers,
         concurrency=args.concurrency,

@@ -14,9 +14,7 @@ import threading
 from collections.abc import Sequence
 from types import FrameType
 
-from ._fake import FakePlugipay
-
-__all__ = ["main"]
+__all__ = ["add_serve_arguments", "main", "serve"]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,6 +23,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the emulator on a loopback HTTP port")
+    add_serve_arguments(serve)
+    return parser
+
+
+def add_serve_arguments(serve: argparse.ArgumentParser) -> None:
+    """The ``serve`` options (shared with the ``plugipay serve`` command)."""
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8787, help="port (default 8787; 0 = any free)")
     serve.add_argument("--key-id", help="the owner key's id (default: a new ak_test_…)")
@@ -33,7 +37,6 @@ def _parser() -> argparse.ArgumentParser:
         "--platform", metavar="PARTNER", help="also mint a platform-admin key for PARTNER"
     )
     serve.add_argument("--seed", type=int, help="seed for ids, secrets and faults")
-    return parser
 
 
 def _export(name: str, value: str) -> str:
@@ -42,6 +45,9 @@ def _export(name: str, value: str) -> str:
 
 def serve(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C or SIGTERM."""
+    # Imported here, so the plugipay command's --help doesn't load the whole emulator.
+    from ._fake import FakePlugipay
+
     # a long-running server keeps only the latest requests
     fake = FakePlugipay(key_id=args.key_id, secret=args.secret, seed=args.seed, max_requests=10_000)
     stop = threading.Event()
