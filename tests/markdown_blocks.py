@@ -3,11 +3,14 @@ the emulator, as a reader would: shared by tests/test_readme.py and tests/test_d
 
 from __future__ import annotations
 
+import ast
 import inspect
+import io
 import os
 import re
 import subprocess
 import sys
+import tokenize
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +23,25 @@ ROOT = Path(__file__).resolve().parent.parent
 BLOCK = re.compile(r"^```(\w*)\n(.*?)^```$", re.DOTALL | re.MULTILINE)
 """A fenced block at the start of a line: its language and its text."""
 
-_PROMISED = re.compile(r"^\s*print\(.*\)\s+#\s*(.+)$", re.MULTILINE)
+
+def promised_output(code: str) -> list[str]:
+    """The output lines a block promises: the comment closing each ``print(...)`` statement,
+    ``print(err.code)  # not_found``, also when the call spans several lines (as the formatter
+    may leave it) and the comment follows its closing parenthesis."""
+    comments = {
+        token.start[0]: token.string.removeprefix("#").strip()
+        for token in tokenize.generate_tokens(io.StringIO(code).readline)
+        if token.type == tokenize.COMMENT
+    }
+    return [
+        comments[node.end_lineno]
+        for node in ast.walk(ast.parse(code))
+        if isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Call)
+        and isinstance(node.value.func, ast.Name)
+        and node.value.func.id == "print"
+        and node.end_lineno in comments
+    ]
 
 
 def python_blocks(text: str) -> list[tuple[int, str]]:
@@ -61,8 +82,8 @@ def run_block(where: str, code: str, served: FakePlugipay) -> None:
         )
         assert done.returncode == 0, f"{where}\n{done.stderr}"
         # ``print(...)  # 404 not_found``: the comment is the output the reader is promised.
-        for promised in _PROMISED.findall(code):
-            assert promised.strip() in done.stdout.splitlines(), f"{where}: {promised}"
+        for promised in promised_output(code):
+            assert promised in done.stdout.splitlines(), f"{where}: {promised}"
         return
     namespace: dict[str, object] = {"__name__": "snippet_" + re.sub(r"\W", "_", where)}
     exec(compile(code, where, "exec"), namespace)
