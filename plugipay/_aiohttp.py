@@ -96,15 +96,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 )
             return await self._fallback.handle_async_request(request)
         if self._session is None:
-            connector = aiohttp.TCPConnector(
-                ssl=self._ssl,
-                limit=self._limits.max_connections or 0,
-                keepalive_timeout=self._limits.keepalive_expiry or 15.0,
-            )
             # httpx keeps the cookies (aiohttp would add its own again); proxies from the
             # environment are looked up once per origin below, not per request in a thread.
             self._session = aiohttp.ClientSession(
-                connector=connector,
+                connector=self._new_connector(),
                 auto_decompress=False,
                 trust_env=False,
                 cookie_jar=aiohttp.DummyCookieJar(),
@@ -140,6 +135,14 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 "http_version": b"HTTP/1.1",
                 "reason_phrase": (response.reason or "").encode(),
             },
+        )
+
+    def _new_connector(self) -> aiohttp.TCPConnector:
+        """The session's connection pool (the one place a test may aim it elsewhere)."""
+        return aiohttp.TCPConnector(
+            ssl=self._ssl,
+            limit=self._limits.max_connections or 0,
+            keepalive_timeout=self._limits.keepalive_expiry or 15.0,
         )
 
     def _proxy_for(self, url: yarl.URL) -> tuple[yarl.URL | None, aiohttp.BasicAuth | None]:

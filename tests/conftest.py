@@ -36,6 +36,12 @@ def pytest_configure(config: pytest.Config) -> None:
         base_url = os.environ.get("PLUGIPAY_LIVE_BASE_URL") or None
         live = (key_id, secret, base_url) if key_id and secret else None
     config.stash[LIVE_CREDENTIALS] = live
+    config.addinivalue_line(
+        "markers",
+        "in_memory_only: the test asserts what only respx's in-memory transport shows (how the "
+        "mocked body is pulled, the request's extensions), which no socket carries; it skips the "
+        "aiohttp run, and tests/test_aiohttp.py checks the same guarantee over real sockets",
+    )
     for name in list(os.environ):
         if name.lower() in _PROXY_VARIABLES or name.startswith("PLUGIPAY_"):
             del os.environ[name]
@@ -54,6 +60,41 @@ def vectors_dir() -> Path:
 
 @pytest.fixture(params=["asyncio", "trio"])
 def anyio_backend(request: pytest.FixtureRequest) -> str:
-    """Every ``pytest.mark.anyio`` test runs on asyncio and on trio."""
+    """Every ``pytest.mark.anyio`` test runs on asyncio and on trio; the respx-mocked client
+    tests also run as ``aiohttp``: asyncio, with the client on ``DefaultAioHttpClient``."""
     backend: str = request.param
-    return backend
+    return "asyncio" if backend == "aiohttp" else backend
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Give the async client tests that take ``http_client`` (``plug`` does) a third run, on the
+    aiohttp transport. A mark, added before pytest reads marks, so it takes the place of the
+    fixture's own two params."""
+    names = metafunc.fixturenames
+    if (
+        "anyio_backend" in names
+        and "http_client" in names
+        and metafunc.definition.get_closest_marker("in_memory_only") is None
+    ):
+        metafunc.definition.add_marker(
+            pytest.mark.parametrize("anyio_backend", ["asyncio", "trio", "aiohttp"], indirect=True)
+        )
+
+
+@pytest.fixture
+def http_client(request: pytest.FixtureRequest) -> object:
+    """The HTTP client under the test's Plugipay client: None (the SDK's own httpx client), or
+    for the ``aiohttp`` run a ``DefaultAioHttpClient``: bridged to the respx ``server`` when the
+    test mocks one (``tests/aiohttp_bridge.py``), else as a user gets it, for real servers."""
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is None or callspec.params.get("anyio_backend") != "aiohttp":
+        return None
+    if "server" not in request.fixturenames:
+        from plugipay import DefaultAioHttpClient
+
+        return DefaultAioHttpClient(trust_env=False)
+    from tests._async.helpers import BASE_URL
+    from tests.aiohttp_bridge import BridgedAioHttpClient
+
+    return BridgedAioHttpClient(request.getfixturevalue("server"), BASE_URL)

@@ -8,10 +8,13 @@ import asyncio
 import json
 import random
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
+import aiohttp
 import anyio
 import httpx
 import pytest
+import respx
 
 import plugipay
 from plugipay import (
@@ -25,7 +28,8 @@ from plugipay import (
 from plugipay._aiohttp import AiohttpTransport
 from plugipay._signing import sign_request
 from plugipay.testing import FakePlugipay, Latency
-from tests._async.helpers import KEY_ID, SECRET
+from tests._async.helpers import BASE_URL, KEY_ID, SECRET
+from tests.aiohttp_bridge import BridgedAioHttpClient
 
 pytestmark = pytest.mark.anyio
 
@@ -240,3 +244,68 @@ async def test_a_cancel_storm_leaves_no_connection_acquired() -> None:
             assert not transport._session.connector._acquired  # type: ignore[union-attr]
             assert (await plug.customers.get(seed.id)).id == seed.id
             assert not transport._session.connector._acquired  # type: ignore[union-attr]
+
+
+class _GatedCsv(httpx.AsyncByteStream):
+    """A CSV body whose second half is only written once the test opens the gate."""
+
+    def __init__(self) -> None:
+        self.gate = asyncio.Event()
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b"id,amount\r\nle_1,97000\r\n"
+        await self.gate.wait()
+        yield b"le_2,3000\r\n"
+
+
+async def test_a_streamed_body_reaches_the_caller_line_by_line_over_sockets() -> None:
+    """The aiohttp run of the respx stream tests can't count how the mocked body is pulled (the
+    server writes ahead into the socket); here the server holds its second half back until the
+    caller has read the first lines, which only a streamed body allows."""
+    body = _GatedCsv()
+    with respx.mock(base_url=BASE_URL) as server:
+        server.get("/api/v1/reports/ledger.csv").mock(
+            return_value=httpx.Response(200, stream=body, headers={"content-type": "text/csv"})
+        )
+        async with AsyncPlugipayClient(
+            key_id=KEY_ID,
+            secret=SECRET,
+            base_url=BASE_URL,
+            http_client=BridgedAioHttpClient(server, BASE_URL),
+        ) as plug:
+            lines: list[str] = []
+            with anyio.fail_after(10):  # a body read whole would wait for the gate forever
+                async with plug.reports.ledger_csv() as csv:
+                    async for line in csv.aiter_lines():
+                        lines.append(line)
+                        if len(lines) == 2:
+                            body.gate.set()
+    assert lines == ["id,amount", "le_1,97000", "le_2,3000"]
+
+
+async def test_timeouts_reach_aiohttp_as_its_own() -> None:
+    """The timeout a call carries is the one aiohttp enforces: connect, read and pool."""
+    seen: list[aiohttp.ClientTimeout] = []
+    original = aiohttp.ClientSession.request
+
+    def spy(self: aiohttp.ClientSession, method: str, url: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs["timeout"])
+        return original(self, method, url, **kwargs)
+
+    async for base, _recorder in _serve(_ok):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(aiohttp.ClientSession, "request", spy)
+            async with AsyncPlugipayClient(
+                key_id=KEY_ID,
+                secret=SECRET,
+                base_url=base,
+                http_client=plugipay.DefaultAioHttpClient(),
+            ) as plug:
+                await plug.customers.get("cus_1")
+                await plug.with_options(timeout=httpx.Timeout(1.0, connect=0.25)).customers.get(
+                    "cus_1"
+                )
+    assert [(t.connect, t.sock_connect, t.sock_read) for t in seen] == [
+        (30.0, 30.0, 30.0),
+        (1.0, 0.25, 1.0),
+    ]

@@ -23,7 +23,9 @@ def server() -> Iterator[respx.MockRouter]:
         yield router
 
 
-async def test_cancelling_during_backoff_returns_at_once(server: respx.MockRouter) -> None:
+async def test_cancelling_during_backoff_returns_at_once(
+    server: respx.MockRouter, http_client: httpx.AsyncClient | None
+) -> None:
     server.get("/api/v1/customers").mock(
         return_value=error(503, "SERVICE_UNAVAILABLE", **{"Retry-After": "30"})
     )
@@ -36,7 +38,12 @@ async def test_cancelling_during_backoff_returns_at_once(server: respx.MockRoute
         await anyio.sleep(seconds)  # a real, long sleep: only cancellation can end it early
 
     async with AsyncPlugipayClient(
-        key_id=KEY_ID, secret=SECRET, base_url=BASE_URL, max_retries=5, _sleep=sleep
+        http_client=http_client,
+        key_id=KEY_ID,
+        secret=SECRET,
+        base_url=BASE_URL,
+        max_retries=5,
+        _sleep=sleep,
     ) as plug:
         started = anyio.current_time()
         async with anyio.create_task_group() as tg:
@@ -53,13 +60,17 @@ async def test_cancelling_during_backoff_returns_at_once(server: respx.MockRoute
     assert elapsed < 5.0
 
 
-async def test_cancel_scope_deadline_interrupts_a_request(server: respx.MockRouter) -> None:
+async def test_cancel_scope_deadline_interrupts_a_request(
+    server: respx.MockRouter, http_client: httpx.AsyncClient | None
+) -> None:
     async def slow(request: httpx.Request) -> httpx.Response:
         await anyio.sleep(30)
         return envelope([])
 
     server.get("/api/v1/customers").mock(side_effect=slow)
-    async with AsyncPlugipayClient(key_id=KEY_ID, secret=SECRET, base_url=BASE_URL) as plug:
+    async with AsyncPlugipayClient(
+        http_client=http_client, key_id=KEY_ID, secret=SECRET, base_url=BASE_URL
+    ) as plug:
         started = anyio.current_time()
         with anyio.move_on_after(0.01) as scope:
             await plug.request("GET", "/api/v1/customers")
@@ -68,7 +79,9 @@ async def test_cancel_scope_deadline_interrupts_a_request(server: respx.MockRout
     assert elapsed < 5.0, "the request was interrupted, not waited out"
 
 
-async def test_one_429_makes_every_task_of_the_client_wait(server: respx.MockRouter) -> None:
+async def test_one_429_makes_every_task_of_the_client_wait(
+    server: respx.MockRouter, http_client: httpx.AsyncClient | None
+) -> None:
     now = [1000.0]
     sleeps: list[float] = []
     sent_at: list[float] = []
@@ -92,7 +105,12 @@ async def test_one_429_makes_every_task_of_the_client_wait(server: respx.MockRou
 
     server.get("/api/v1/customers").mock(side_effect=answer)
     async with AsyncPlugipayClient(
-        key_id=KEY_ID, secret=SECRET, base_url=BASE_URL, _clock=clock, _sleep=sleep
+        http_client=http_client,
+        key_id=KEY_ID,
+        secret=SECRET,
+        base_url=BASE_URL,
+        _clock=clock,
+        _sleep=sleep,
     ) as plug:
         merchant = plug.for_merchant("acc_1")  # clones share the gate
         await plug.request("GET", "/api/v1/customers")
@@ -104,7 +122,7 @@ async def test_one_429_makes_every_task_of_the_client_wait(server: respx.MockRou
 
 
 async def test_tasks_arriving_while_the_gate_is_closed_wait_it_out(
-    server: respx.MockRouter,
+    server: respx.MockRouter, http_client: httpx.AsyncClient | None
 ) -> None:
     now = [1000.0]
     sleeps: list[float] = []
@@ -130,7 +148,12 @@ async def test_tasks_arriving_while_the_gate_is_closed_wait_it_out(
 
     server.get("/api/v1/customers").mock(side_effect=answer)
     async with AsyncPlugipayClient(
-        key_id=KEY_ID, secret=SECRET, base_url=BASE_URL, _clock=clock, _sleep=sleep
+        http_client=http_client,
+        key_id=KEY_ID,
+        secret=SECRET,
+        base_url=BASE_URL,
+        _clock=clock,
+        _sleep=sleep,
     ) as plug:
         other = plug.for_merchant("acc_other")
         async with anyio.create_task_group() as tg:
@@ -145,14 +168,18 @@ async def test_tasks_arriving_while_the_gate_is_closed_wait_it_out(
     assert sleeps == [5.0, 5.0]
 
 
-async def test_awaiting_the_paginator_gives_the_first_page(server: respx.MockRouter) -> None:
+async def test_awaiting_the_paginator_gives_the_first_page(
+    server: respx.MockRouter, http_client: httpx.AsyncClient | None
+) -> None:
     body = {
         "data": [{"id": "cus_1", "email": "c0@example.com"}],
         "error": None,
         "meta": {"page": {"hasMore": True, "nextCursor": "cur_1"}},
     }
     server.get("/api/v1/customers").mock(return_value=httpx.Response(200, json=body))
-    async with AsyncPlugipayClient(key_id=KEY_ID, secret=SECRET, base_url=BASE_URL) as plug:
+    async with AsyncPlugipayClient(
+        http_client=http_client, key_id=KEY_ID, secret=SECRET, base_url=BASE_URL
+    ) as plug:
         paginator = plug.customers.list(limit=10)
         assert server.calls.call_count == 0
         page = await paginator
@@ -200,3 +227,51 @@ async def test_a_webhook_receiver_on_the_clients_own_event_loop_gets_its_deliver
     [delivery] = fake.webhook_deliveries
     assert (delivery["status"], delivery["attempts"]) == ("succeeded", 1)
     assert len(bodies) == 1 and customer.id.encode() in bodies[0]
+
+
+async def test_cancelling_a_call_while_it_waits_for_its_pacing_slot_sends_nothing() -> None:
+    """A call paced to a low bucket waits in a real sleep; cancelling it there ends it at once,
+    sends nothing, and leaves the pacing state usable: the next call waits its own slot and no
+    request meets a 429."""
+    from plugipay.testing import FakePlugipay
+    from plugipay.testing._clock import FakeClock
+
+    fake = FakePlugipay(seed="paced-cancel", clock=FakeClock(1_778_582_520.0, frozen=True))
+    buckets = fake.rate_limits(writes=(2, 10))  # 2 tokens, then one per 5 s
+    assert buckets is not None
+    pacing_wait = anyio.Event()
+    sleeps: list[float] = []
+    block = [True]
+
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        if block[0]:
+            block[0] = False
+            pacing_wait.set()
+            await anyio.sleep_forever()  # only cancellation ends this wait
+        fake.clock.advance(seconds)
+
+    async with fake.async_client(_sleep=sleep, max_retries=0) as plug:
+        await plug.customers.create(email="a@example.com")
+        await plug.customers.create(email="b@example.com")
+        sent = len(fake.requests)
+        started = anyio.current_time()
+        # Bounded: a client that did not pace would never reach the wait (and fail here).
+        with anyio.fail_after(10):
+            async with anyio.create_task_group() as tg:
+
+                async def paced() -> None:
+                    await plug.customers.create(email="c@example.com")
+
+                tg.start_soon(paced)
+                await pacing_wait.wait()
+                tg.cancel_scope.cancel()
+        assert anyio.current_time() - started < 5.0, "cancelled in its wait, not waited out"
+        assert len(fake.requests) == sent, "the cancelled call sent nothing"
+        assert sleeps[0] > 0
+        # The client still paces: the next write waits for a slot, then goes through.
+        created = await plug.customers.create(email="d@example.com")
+        assert created.email == "d@example.com"
+        assert len(sleeps) == 2 and sleeps[1] > 0
+    assert buckets.limited["writes"] == 0
+    assert buckets.allowed["writes"] == 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import AsyncIterator, Iterator
 
+import httpx
 import pytest
 import respx
 
@@ -24,9 +25,13 @@ def server() -> Iterator[respx.MockRouter]:
 
 
 @pytest.fixture
-async def plug(fake_time: FakeTime) -> AsyncIterator[AsyncPlugipayClient]:
-    """A client on the mocked server whose sleeps and clock are ``fake_time``'s (seeded jitter)."""
+async def plug(
+    fake_time: FakeTime, http_client: httpx.AsyncClient | None
+) -> AsyncIterator[AsyncPlugipayClient]:
+    """A client on the mocked server whose sleeps and clock are ``fake_time``'s (seeded jitter);
+    ``http_client`` (tests/conftest.py) puts the aiohttp run on its transport."""
     async with AsyncPlugipayClient(
+        http_client=http_client,
         key_id=KEY_ID,
         secret=SECRET,
         base_url=BASE_URL,

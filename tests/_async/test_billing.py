@@ -987,6 +987,7 @@ async def test_invoice_documents(server: respx.MockRouter, plug: AsyncPlugipayCl
     assert server.calls.call_count == 5
 
 
+@pytest.mark.in_memory_only
 async def test_invoice_pdf_streams_in_chunks(
     server: respx.MockRouter, plug: AsyncPlugipayClient
 ) -> None:

@@ -657,6 +657,7 @@ def csv_answer(body: ChunkedStream) -> httpx.Response:
     )
 
 
+@pytest.mark.in_memory_only
 async def test_ledger_csv_streams_lines_as_they_arrive(
     server: respx.MockRouter, plug: AsyncPlugipayClient
 ) -> None:
@@ -690,6 +691,7 @@ async def test_ledger_csv_streams_lines_as_they_arrive(
     assert request.headers["accept"] == "text/csv, application/json"
 
 
+@pytest.mark.in_memory_only
 async def test_ledger_csv_chunks_without_arguments(
     server: respx.MockRouter, plug: AsyncPlugipayClient
 ) -> None:

@@ -520,6 +520,7 @@ async def test_logs_one_debug_line_per_attempt_and_info_on_retries(
     assert all("a@example.com" not in text and SECRET not in text for _, text in lines)
 
 
+@pytest.mark.in_memory_only
 async def test_timeouts_are_per_client_and_reach_the_transport(
     server: respx.MockRouter, plug: AsyncPlugipayClient
 ) -> None:

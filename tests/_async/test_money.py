@@ -472,6 +472,7 @@ async def test_a_download_respects_max_response_bytes(
     assert server.calls.call_count == 1
 
 
+@pytest.mark.in_memory_only
 async def test_a_streamed_receipt_arrives_in_chunks(
     server: respx.MockRouter, plug: AsyncPlugipayClient
 ) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
+import httpx
 import pytest
 import respx
 
@@ -25,9 +26,11 @@ def server() -> Iterator[respx.MockRouter]:
 
 
 @pytest.fixture
-def plug(fake_time: FakeTime) -> Iterator[PlugipayClient]:
-    """A client on the mocked server whose sleeps and clock are ``fake_time``'s (seeded jitter)."""
+def plug(fake_time: FakeTime, http_client: httpx.Client | None) -> Iterator[PlugipayClient]:
+    """A client on the mocked server whose sleeps and clock are ``fake_time``'s (seeded jitter);
+    ``http_client`` (tests/conftest.py) puts the aiohttp run on its transport."""
     with PlugipayClient(
+        http_client=http_client,
         key_id=KEY_ID,
         secret=SECRET,
         base_url=BASE_URL,

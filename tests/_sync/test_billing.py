@@ -980,6 +980,7 @@ def test_invoice_documents(server: respx.MockRouter, plug: PlugipayClient) -> No
     assert server.calls.call_count == 5
 
 
+@pytest.mark.in_memory_only
 def test_invoice_pdf_streams_in_chunks(server: respx.MockRouter, plug: PlugipayClient) -> None:
     body = ChunkedStream([PDF[:10], PDF[10:]])
     server.get(f"/api/v1/invoices/{HOSTILE_SEGMENT}/invoice.pdf").mock(

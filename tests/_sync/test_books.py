@@ -638,6 +638,7 @@ def csv_answer(body: ChunkedStream) -> httpx.Response:
     )
 
 
+@pytest.mark.in_memory_only
 def test_ledger_csv_streams_lines_as_they_arrive(
     server: respx.MockRouter, plug: PlugipayClient
 ) -> None:
@@ -671,6 +672,7 @@ def test_ledger_csv_streams_lines_as_they_arrive(
     assert request.headers["accept"] == "text/csv, application/json"
 
 
+@pytest.mark.in_memory_only
 def test_ledger_csv_chunks_without_arguments(
     server: respx.MockRouter, plug: PlugipayClient
 ) -> None:

@@ -24,10 +24,13 @@ from tests._sync.helpers import BASE_URL, KEY_ID, SECRET, FakeTime, envelope, er
 from tests.slow_server import BODY, SlowServer
 
 
-def _virtual(fake_time: FakeTime, **options: Any) -> PlugipayClient:
+def _virtual(
+    fake_time: FakeTime, http_client: httpx.Client | None, **options: Any
+) -> PlugipayClient:
     """A client on the mocked server whose clock and sleeps are ``fake_time``'s."""
     options.setdefault("max_retries", 0)
     return PlugipayClient(
+        http_client=http_client,
         key_id=KEY_ID,
         secret=SECRET,
         base_url=BASE_URL,
@@ -37,12 +40,19 @@ def _virtual(fake_time: FakeTime, **options: Any) -> PlugipayClient:
     )
 
 
-def test_a_body_dripped_slower_than_the_timeout_is_a_timeout() -> None:
+def test_a_body_dripped_slower_than_the_timeout_is_a_timeout(
+    http_client: httpx.Client | None,
+) -> None:
     # The server takes ~3.5 s to drip its 70-byte body; each byte comes well within any per-read
     # timeout, so only a bound on the whole attempt can stop it.
     with SlowServer("body", gap=0.05) as slow:
         with PlugipayClient(
-            key_id=KEY_ID, secret=SECRET, base_url=slow.url, timeout=0.5, max_retries=0
+            http_client=http_client,
+            key_id=KEY_ID,
+            secret=SECRET,
+            base_url=slow.url,
+            timeout=0.5,
+            max_retries=0,
         ) as plug:
             with pytest.raises(PlugipayTimeoutError, match="no whole answer within") as info:
                 plug.customers.get("cus_1")
@@ -50,13 +60,20 @@ def test_a_body_dripped_slower_than_the_timeout_is_a_timeout() -> None:
     assert info.value.status == 0 and info.value.code == "timeout"
 
 
-def test_headers_dripped_slower_than_the_timeout_are_a_timeout() -> None:
+def test_headers_dripped_slower_than_the_timeout_are_a_timeout(
+    http_client: httpx.Client | None,
+) -> None:
     # The status line and headers take ~6 s to drip. The async client cancels the attempt at its
     # deadline; the blocking one has a watchdog cut the connection off, since httpcore reads
     # headers in a loop no per-read timeout bounds.
     with SlowServer("headers", gap=0.05) as slow:
         with PlugipayClient(
-            key_id=KEY_ID, secret=SECRET, base_url=slow.url, timeout=0.5, max_retries=0
+            http_client=http_client,
+            key_id=KEY_ID,
+            secret=SECRET,
+            base_url=slow.url,
+            timeout=0.5,
+            max_retries=0,
         ) as plug:
             with pytest.raises(PlugipayTimeoutError, match="no whole answer within") as info:
                 plug.customers.get("cus_1")
@@ -64,22 +81,29 @@ def test_headers_dripped_slower_than_the_timeout_are_a_timeout() -> None:
     assert (info.value.status, info.value.code) == (0, "timeout")
 
 
-def test_a_body_within_the_timeout_is_read() -> None:
+def test_a_body_within_the_timeout_is_read(http_client: httpx.Client | None) -> None:
     with SlowServer("body", gap=0.001) as slow:
         with PlugipayClient(
-            key_id=KEY_ID, secret=SECRET, base_url=slow.url, timeout=5.0, max_retries=0
+            http_client=http_client,
+            key_id=KEY_ID,
+            secret=SECRET,
+            base_url=slow.url,
+            timeout=5.0,
+            max_retries=0,
         ) as plug:
             assert (plug.customers.get("cus_1")).id == "cus_1"
     assert len(BODY) > 50
 
 
 def test_the_total_timeout_bounds_a_call_across_retries(
-    server: respx.MockRouter, fake_time: FakeTime
+    server: respx.MockRouter, fake_time: FakeTime, http_client: httpx.Client | None
 ) -> None:
     route = server.get("/api/v1/customers/cus_1").mock(
         return_value=error(503, "SERVICE_UNAVAILABLE", **{"Retry-After": "2"})
     )
-    with _virtual(fake_time, max_retries=10, total_timeout=5.0, _rng=random.Random(1)) as plug:
+    with _virtual(
+        fake_time, http_client, max_retries=10, total_timeout=5.0, _rng=random.Random(1)
+    ) as plug:
         with pytest.raises(InternalServerError):
             plug.customers.get("cus_1")
     # Attempts at 0, 2 and 4 s; a fourth would start at 6 s, past the 5 s the call has.
@@ -88,7 +112,7 @@ def test_the_total_timeout_bounds_a_call_across_retries(
 
 
 def test_the_429_gate_never_waits_past_what_the_call_has_left(
-    server: respx.MockRouter, fake_time: FakeTime
+    server: respx.MockRouter, fake_time: FakeTime, http_client: httpx.Client | None
 ) -> None:
     route = server.post("/api/v1/customers").mock(
         side_effect=[
@@ -96,7 +120,7 @@ def test_the_429_gate_never_waits_past_what_the_call_has_left(
             envelope({"id": "cus_1"}, 201),
         ]
     )
-    with _virtual(fake_time) as plug:
+    with _virtual(fake_time, http_client) as plug:
         with pytest.raises(RateLimitError):
             plug.customers.create(email="a@example.com")
         bounded = plug.with_options(total_timeout=30.0)
@@ -115,7 +139,7 @@ def test_the_429_gate_never_waits_past_what_the_call_has_left(
 
 
 def test_a_gate_kept_closed_by_other_calls_stops_waiting_at_the_total(
-    server: respx.MockRouter,
+    server: respx.MockRouter, http_client: httpx.Client | None
 ) -> None:
     route = server.get("/api/v1/customers/cus_1").mock(
         side_effect=[error(429, "RATE_LIMITED", **{"Retry-After": "3"})]
@@ -130,6 +154,7 @@ def test_a_gate_kept_closed_by_other_calls_stops_waiting_at_the_total(
             plug._shared.gate.close_for(50.0)
 
     with PlugipayClient(
+        http_client=http_client,
         key_id=KEY_ID,
         secret=SECRET,
         base_url=BASE_URL,
@@ -147,7 +172,7 @@ def test_a_gate_kept_closed_by_other_calls_stops_waiting_at_the_total(
 
 
 def test_the_gate_is_waited_out_when_the_call_has_time(
-    server: respx.MockRouter, fake_time: FakeTime
+    server: respx.MockRouter, fake_time: FakeTime, http_client: httpx.Client | None
 ) -> None:
     route = server.post("/api/v1/customers").mock(
         side_effect=[
@@ -155,7 +180,7 @@ def test_the_gate_is_waited_out_when_the_call_has_time(
             envelope({"id": "cus_1"}, 201),
         ]
     )
-    with _virtual(fake_time) as plug:
+    with _virtual(fake_time, http_client) as plug:
         with pytest.raises(RateLimitError):
             plug.customers.create(email="a@example.com")
         assert (plug.customers.create(email="a@example.com")).id == "cus_1"
@@ -193,14 +218,20 @@ def test_an_answer_larger_than_the_cap_once_decoded_is_refused(
 
 @pytest.mark.filterwarnings("ignore::ResourceWarning")
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-def test_the_cap_is_an_option_and_an_answer_at_it_is_read(server: respx.MockRouter) -> None:
+def test_the_cap_is_an_option_and_an_answer_at_it_is_read(
+    server: respx.MockRouter, http_client: httpx.Client | None
+) -> None:
     body = gzip.compress(b'{"data":{"id":"cus_1"},"error":null,"meta":{}}')
     size = len(gzip.decompress(body))
     server.get("/api/v1/customers/cus_1").mock(
         return_value=httpx.Response(200, content=body, headers={"content-encoding": "gzip"})
     )
     with PlugipayClient(
-        key_id=KEY_ID, secret=SECRET, base_url=BASE_URL, max_response_bytes=size
+        http_client=http_client,
+        key_id=KEY_ID,
+        secret=SECRET,
+        base_url=BASE_URL,
+        max_response_bytes=size,
     ) as plug:
         assert (plug.customers.get("cus_1")).id == "cus_1"
         with pytest.raises(InvalidResponseError, match=f"max_response_bytes \\({size - 1} bytes"):

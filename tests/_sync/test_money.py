@@ -461,6 +461,7 @@ def test_a_download_respects_max_response_bytes(
     assert server.calls.call_count == 1
 
 
+@pytest.mark.in_memory_only
 def test_a_streamed_receipt_arrives_in_chunks(
     server: respx.MockRouter, plug: PlugipayClient
 ) -> None:
