@@ -4,9 +4,11 @@ Nothing here lists a name by hand. The public names are read from ``plugipay.__a
 ``__all__`` of each public submodule ``plugipay`` declares (``bulk``, ``errors``, ``models``,
 ``testing``, ``webhooks``), and the resource namespaces from the clients' ``resource(...)``
 declarations; a name added to any of them gets its page entry with no change to the docs.
-Each object is documented once, on the page of the first module that exports it (submodules
-before ``plugipay``, which re-exports the models and errors); every other public spelling of it
-links there from the index. mkdocstrings renders each ``::: identifier`` from the docstrings.
+Each object is rendered once, under its first spelling that uses its own name (submodules come
+before ``plugipay``, which re-exports the models and errors, so ``plugipay.models.Customer``
+renders and ``plugipay.Customer`` links to it; ``PlugipayClient`` renders, its alias ``Plugipay``
+links). The index lists every spelling. mkdocstrings renders each ``::: identifier`` from the
+docstrings.
 
 ``pages()`` and ``nav()`` need only plugipay (``tests/test_docs.py`` checks them without
 mkdocs); ``on_config`` and ``on_files`` are the mkdocs hooks (``hooks:`` in ``mkdocs.yml``).
@@ -77,8 +79,11 @@ def _documentable(value: Any) -> bool:
     return inspect.isclass(value) or inspect.isroutine(value) or inspect.ismodule(value)
 
 
-def _identifier(value: type) -> str:
-    return f"{inspect.getmodule(value).__name__}.{value.__qualname__}"  # type: ignore[union-attr]
+def _class_path(value: type) -> str:
+    """Where a class is defined (``plugipay._sync.resources.customers.Customers``)."""
+    module = inspect.getmodule(value)
+    assert module is not None, value
+    return f"{module.__name__}.{value.__qualname__}"
 
 
 def _page_path(module: str) -> str:
@@ -88,7 +93,8 @@ def _page_path(module: str) -> str:
 
 
 def _first_line(module: ModuleType) -> str:
-    return inspect.cleandoc(module.__doc__ or "").split("\n\n")[0].replace("\n", " ")
+    """A module docstring's first paragraph, on one line: a page's introduction."""
+    return " ".join(inspect.cleandoc(module.__doc__ or "").split("\n\n")[0].split())
 
 
 def _model_families() -> list[ModuleType]:
@@ -96,30 +102,37 @@ def _model_families() -> list[ModuleType]:
     return sorted(families, key=lambda family: family.__name__)
 
 
-def _planned() -> list[tuple[Page, list[tuple[str, Any]]]]:
-    """Each page to generate, with the ``(public name, object)`` pairs it covers (its title and
-    intro set, its identifiers not yet chosen): a page per public module (the models split by
-    family), then one per resource namespace."""
-    planned: list[tuple[Page, list[tuple[str, Any]]]] = []
+Name = tuple[str, Any, str]
+"""A public name as planned: its spelling, its object, and the identifier that would render it."""
+
+
+def _planned() -> list[tuple[str, str, str, list[Name]]]:
+    """Each page to generate (path, title, intro) with the names it covers: a page per public
+    module (the models split by the family modules they are declared in), then one per resource
+    namespace, whose classes render under their own paths (a client attribute has no import
+    path of its own)."""
+    planned: list[tuple[str, str, str, list[Name]]] = []
     for module_name in public_modules():
         module = _module(module_name)
-        names = [(f"{module_name}.{name}", getattr(module, name)) for name in module.__all__]
+        names = [
+            (f"{module_name}.{name}", getattr(module, name), f"{module_name}.{name}")
+            for name in module.__all__
+        ]
         if module_name == f"{ROOT_MODULE}.models":
-            # A page per model family (the modules the models are declared in), then the rest.
             for family in _model_families():
                 short = family.__name__.rsplit(".", 1)[1]
-                mine = [pair for pair in names if pair[0].rsplit(".", 1)[1] in family.__all__]
-                names = [pair for pair in names if pair not in mine]
+                mine = [name for name in names if name[0].rsplit(".", 1)[1] in family.__all__]
+                names = [name for name in names if name not in mine]
                 title = short.replace("_", " ").capitalize()
-                page = Page(f"reference/models/{short}.md", title, _first_line(family), ())
-                planned.append((page, mine))
-        planned.append((Page(_page_path(module_name), module_name, _first_line(module), ()), names))
+                planned.append((f"reference/models/{short}.md", title, _first_line(family), mine))
+        planned.append((_page_path(module_name), module_name, _first_line(module), names))
     for attr, classes in resource_namespaces():
         intro = (
             f"`plug.{attr}`: the same methods and arguments on both clients; the async ones are "
             "awaited."
         )
-        planned.append((Page(f"reference/resources/{attr}.md", f"plug.{attr}", intro, ()), classes))
+        mine = [(public, cls, _class_path(cls)) for public, cls in classes]
+        planned.append((f"reference/resources/{attr}.md", f"plug.{attr}", intro, mine))
     return planned
 
 
@@ -127,14 +140,6 @@ def _is_own_name(public: str, value: Any) -> bool:
     """Whether ``public`` spells the object by its own name (``PlugipayClient``, not the alias
     ``Plugipay``; ``webhooks.verify``, not ``verify_webhook``)."""
     return public.rsplit(".", 1)[1] == getattr(value, "__name__", None)
-
-
-def _identifier_for(public: str, value: Any) -> str:
-    """What mkdocstrings renders for a public name: the name itself, except for a resource
-    namespace (a client attribute), rendered by its class's path."""
-    if inspect.isclass(value) and public.rsplit(".", 1)[0].endswith("Client"):
-        return _identifier(value)
-    return public
 
 
 def build() -> tuple[list[Page], list[Entry]]:
@@ -145,29 +150,29 @@ def build() -> tuple[list[Page], list[Entry]]:
     the first spelling, in page order, that uses its own name (else the first spelling), and the
     other spellings link there."""
     planned = _planned()
-    homes: dict[int, tuple[str, str]] = {}
-    for page, names in planned:
-        for public, value in names:
+    homes: dict[int, Entry] = {}
+    for path, _, _, names in planned:
+        for public, value, identifier in names:
             if not _documentable(value):
                 continue
             home = homes.get(id(value))
-            if home is None or (not _is_own_name(home[0], value) and _is_own_name(public, value)):
-                homes[id(value)] = (public, page.path)
+            if home is None or (
+                not _is_own_name(home.public, value) and _is_own_name(public, value)
+            ):
+                homes[id(value)] = Entry(public, identifier, path, _summary(value))
     pages: list[Page] = []
     entries: list[Entry] = []
-    for page, names in planned:
+    for path, title, intro, names in planned:
         rendered: list[str] = []
-        for public, value in names:
-            home_public, home_page = homes.get(id(value), (public, page.path))
-            if _documentable(value) and home_public != public:
-                home = _identifier_for(home_public, value)
-                entries.append(Entry(public, home, home_page, _summary(value)))
+        for public, value, identifier in names:
+            home = homes.get(id(value)) if _documentable(value) else None
+            if home is not None and home.public != public:
+                entries.append(Entry(public, home.identifier, home.page, home.summary))
                 continue
-            identifier = _identifier_for(public, value)
-            entries.append(Entry(public, identifier, page.path, _summary(value)))
+            entries.append(Entry(public, identifier, path, _summary(value)))
             rendered.append(identifier)
         if rendered:
-            pages.append(Page(page.path, page.title, page.intro, tuple(rendered)))
+            pages.append(Page(path, title, intro, tuple(rendered)))
     return pages, entries
 
 
@@ -188,7 +193,7 @@ def _index(entries: list[Entry]) -> str:
         "documented once; each of its names below links there.",
         "",
     ]
-    groups: dict[str, list[Entry]] = {}
+    groups: dict[str, list[Entry]] = {ROOT_MODULE: []}  # the package's own names first
     for entry in entries:
         groups.setdefault(entry.public.rsplit(".", 1)[0], []).append(entry)
     for group, members in groups.items():
@@ -236,6 +241,9 @@ def nav() -> list[Any]:
             modules.append({page.title: page.path})
     if families and not any(page.path == _page_path(f"{ROOT_MODULE}.models") for page in built):
         modules.append({f"{ROOT_MODULE}.models": families})
+    # The package's own page first (it comes last in page order, after the submodules it
+    # re-exports from, so that their spellings are the ones rendered).
+    modules.sort(key=lambda item: next(iter(item)) != ROOT_MODULE)
     return [{"API reference": ["reference/index.md", *modules, {"Resource namespaces": resources}]}]
 
 

@@ -211,5 +211,5 @@ def test_a_name_added_to_an_all_list_gets_its_entry_with_no_docs_change(
 
 def test_mkdocs_runs_the_generator_as_a_hook() -> None:
     assert re.search(r"^hooks:\n  - docs/_reference\.py$", MKDOCS_YML, re.MULTILINE)
-    assert re.search(r"^exclude_docs: \|\n  /_reference\.py$", MKDOCS_YML, re.MULTILINE)
+    assert re.search(r"^exclude_docs: \|\n  /_reference\.py\n", MKDOCS_YML, re.MULTILINE)
     assert re.search(r"^strict: true$", MKDOCS_YML, re.MULTILINE)
