@@ -1,9 +1,11 @@
 """The API reference, generated from the package's own declarations at every docs build.
 
 Nothing here lists a name by hand. The public names are read from ``plugipay.__all__`` and the
-``__all__`` of each public submodule ``plugipay`` declares (``bulk``, ``errors``, ``models``,
-``testing``, ``webhooks``), and the resource namespaces from the clients' ``resource(...)``
-declarations; a name added to any of them gets its page entry with no change to the docs.
+``__all__`` of each public module of the package (``bulk``, ``errors``, ``models``, ``testing``,
+``webhooks``: every module without a leading underscore; a public package without ``__all__``
+stands for its public modules), and the resource namespaces from the clients' ``resource(...)``
+declarations; a name added to any of them, or a public module added to the package, gets its
+page with no change to the docs.
 Each object is rendered once, under its first spelling that uses its own name (submodules come
 before ``plugipay``, which re-exports the models and errors, so ``plugipay.models.Customer``
 renders and ``plugipay.Customer`` links to it; ``PlugipayClient`` renders, its alias ``Plugipay``
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import pkgutil
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -54,9 +57,26 @@ def _module(name: str) -> ModuleType:
 
 
 def public_modules() -> list[str]:
-    """The public submodules ``plugipay`` declares, sorted, then ``plugipay`` itself."""
-    package = _module(ROOT_MODULE)
-    return [f"{ROOT_MODULE}.{name}" for name in sorted(package._SUBMODULES)] + [ROOT_MODULE]
+    """Every public module, sorted, then ``plugipay`` itself: each module of the package whose
+    name has no leading underscore and that declares ``__all__``; a public package without one
+    (a namespace of modules) stands for its public modules."""
+    found: list[str] = []
+
+    def visit(name: str) -> None:
+        module = _module(name)
+        if hasattr(module, "__all__"):
+            found.append(name)
+        elif hasattr(module, "__path__"):
+            for info in pkgutil.iter_modules(module.__path__):
+                if not info.name.startswith("_"):
+                    visit(f"{name}.{info.name}")
+        else:
+            raise TypeError(f"{name} is public but has no __all__: declare its public names")
+
+    for info in pkgutil.iter_modules(_module(ROOT_MODULE).__path__):
+        if not info.name.startswith("_"):
+            visit(f"{ROOT_MODULE}.{info.name}")
+    return [*sorted(found), ROOT_MODULE]
 
 
 def resource_namespaces() -> list[tuple[str, list[tuple[str, type]]]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import inspect
+import pkgutil
 import re
 import sys
 from collections.abc import Iterator
@@ -100,10 +101,22 @@ def test_python_block_runs(where: str, code: str, served: FakePlugipay) -> None:
 
 def _public_names() -> dict[str, Any]:
     """Every public name and its object, enumerated from the package's own declarations: the
-    ``__all__`` of ``plugipay`` and of each public submodule it declares, and the namespace
-    classes of the clients' ``resource(...)`` attributes."""
+    ``__all__`` of ``plugipay`` and of each public module (``plugipay.webhooks``, those of a
+    public package without ``__all__`` too), and the namespace classes of the clients'
+    ``resource(...)`` attributes."""
     names: dict[str, Any] = {}
-    modules = ["plugipay", *(f"plugipay.{name}" for name in plugipay._SUBMODULES)]
+    modules = ["plugipay"]
+    packages = [plugipay]
+    while packages:  # every public module: no underscore in its name, and an __all__
+        package = packages.pop()
+        for info in pkgutil.iter_modules(package.__path__):
+            if not info.name.startswith("_"):
+                module = importlib.import_module(f"{package.__name__}.{info.name}")
+                if hasattr(module, "__all__"):
+                    modules.append(module.__name__)
+                else:
+                    packages.append(module)
+    assert {f"plugipay.{name}" for name in plugipay._SUBMODULES} <= set(modules)
     for module_name in modules:
         module = importlib.import_module(module_name)
         for name in module.__all__:
@@ -213,3 +226,31 @@ def test_mkdocs_runs_the_generator_as_a_hook() -> None:
     assert re.search(r"^hooks:\n  - docs/_reference\.py$", MKDOCS_YML, re.MULTILINE)
     assert re.search(r"^exclude_docs: \|\n  /_reference\.py\n", MKDOCS_YML, re.MULTILINE)
     assert re.search(r"^strict: true$", MKDOCS_YML, re.MULTILINE)
+
+
+def test_public_modules_are_found_in_the_package_and_a_namespace_package_stands_for_its_own(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "docs_probe_pkg"
+    (root / "contrib").mkdir(parents=True)
+    files = {
+        "__init__.py": "__all__ = ['thing']\nthing = 1\n",
+        "_private.py": "",
+        "api.py": "__all__ = []\n",
+        "contrib/__init__.py": '"""Framework helpers, one module each."""\n',
+        "contrib/web.py": "__all__ = []\n",
+        "contrib/_shared.py": "",
+    }
+    for name, text in files.items():
+        (root / name).write_text(text)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(reference, "ROOT_MODULE", "docs_probe_pkg")
+    assert reference.public_modules() == [
+        "docs_probe_pkg.api",
+        "docs_probe_pkg.contrib.web",
+        "docs_probe_pkg",
+    ]
+    (root / "loose.py").write_text("value = 1\n")
+    importlib.invalidate_caches()  # the directory was listed before: look again
+    with pytest.raises(TypeError, match=r"docs_probe_pkg\.loose is public but has no __all__"):
+        reference.public_modules()
