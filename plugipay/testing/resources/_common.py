@@ -19,6 +19,7 @@ __all__ = [
     "bad_query",
     "choice",
     "conflict",
+    "date_bound",
     "filtered_page",
     "forbidden",
     "limit",
@@ -104,6 +105,27 @@ def time_query(call: Call, name: str, *, upper: bool = False) -> str | None:
     return iso_ms(math.ceil(unix * 1000) / 1000 if upper else unix)
 
 
+_DAY = 86_400.0
+
+
+def date_bound(call: Call, name: str, *, upper: bool) -> str | None:
+    """The query parameter ``name`` (an ISO 8601 date or date-time, or unix seconds) as a stored
+    stamp, for an inclusive window: ``stamp >= bound`` from it, or with ``upper``
+    ``stamp <= bound`` up to it, where a bare date means the end of that day."""
+    text = call.query.get(name)
+    if not text:
+        return None
+    try:
+        unix: float | None = float(text)
+    except ValueError:
+        unix = parse_iso(text)
+        if unix is not None and upper and len(text) == 10:  # a date: through its last ms
+            unix += _DAY - 0.001
+    if unix is None or not _MIN_UNIX <= unix < _MAX_UNIX:
+        raise bad_query(name, f"{name} must be an ISO 8601 date or date-time, or unix seconds")
+    return iso_ms(math.ceil(unix * 1000) / 1000 if upper else math.floor(unix * 1000) / 1000)
+
+
 def choice(call: Call, name: str, allowed: tuple[str, ...], default: str | None) -> str | None:
     """The query parameter ``name``, one of ``allowed`` (``default`` when absent or empty)."""
     value = call.query.get(name)
@@ -176,7 +198,7 @@ def filtered_page(
     lower = time_query(call, since) if since else None
     upper = time_query(call, until, upper=True) if until else None
     if mode_field is not None:
-        wanted.insert(0, (mode_field, call.key.mode))
+        wanted.insert(0, (mode_field, call.mode))
     keep: Callable[[Obj], bool] | None = None
     if wanted or lower is not None or upper is not None:
 

@@ -382,7 +382,7 @@ def _expire(store: Store, session: Obj, due: float) -> None:
 def _session(call: Call) -> Obj:
     found = call.store[CHECKOUT_SESSIONS].get(call.params["session"], str(call.acting["accountId"]))
     # A key sees only its own mode's sessions (SPEC-MONEY §2): a test key can't touch live money.
-    if found is None or found["mode"] != call.key.mode:
+    if found is None or found["mode"] != call.mode:
         raise not_found("Checkout session")
     return found
 
@@ -428,7 +428,7 @@ def create(call: Call) -> Result:
         "workspaceName": ws["name"],
         "customerId": customer_id,
         "customer": None if customer is None else _customer_view(customer),
-        "mode": call.key.mode,
+        "mode": call.mode,
         "status": "open",
         "amount": body["amount"],
         "currency": body["currency"],

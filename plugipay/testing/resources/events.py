@@ -32,7 +32,7 @@ MAX_REPLAY = 100
 
 
 def _scope(call: Call) -> str:
-    return event_scope(str(call.acting["accountId"]), call.key.mode)
+    return event_scope(str(call.acting["accountId"]), call.mode)
 
 
 def list_events(call: Call) -> Result:
@@ -120,7 +120,7 @@ def replay(call: Call) -> Result:
 
 
 def trigger(call: Call) -> Result:
-    if call.key.mode != "test":
+    if call.mode != "test":
         raise ApiError(403, "TEST_MODE_ONLY", "Events can only be triggered with a test-mode key")
     body = require_object(call.body)
     check_fields(body, _TRIGGER_RULES, required=("type", "aggregateId"))

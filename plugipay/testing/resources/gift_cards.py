@@ -247,7 +247,7 @@ def issue(call: Call) -> Result:
         "id": ident,
         "arn": f"arn:plugipay:{account}:gift_card/{ident}",
         "accountId": account,
-        "mode": call.key.mode,
+        "mode": call.mode,
         "code": code if code is not None else _new_code(store, account),
         "currency": body.get("currency") or ws["defaultCurrency"],
         "initialBalance": amount,

@@ -473,7 +473,7 @@ def create(call: Call) -> Result:
         lines=[dict(line) for line in lines],
         discount=discount,
         tax=tax,
-        mode=call.key.mode,
+        mode=call.mode,
         now=call.now,
         due_at=None if due is None else iso_ms(parse_iso(str(due)) or 0.0),
         subscription_id=None if sub_id is None else str(sub_id),

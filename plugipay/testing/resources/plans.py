@@ -282,7 +282,7 @@ def create(call: Call) -> Result:
         "metadata": dict(metadata) if isinstance(metadata, dict) else {},
         "createdAt": stamp,
         "updatedAt": stamp,
-        "_mode": call.key.mode,
+        "_mode": call.mode,
     }
     store[PLANS].insert(plan, scope=account)
     return 201, _emit(call, "plugipay.plan.created.v1", plan), None

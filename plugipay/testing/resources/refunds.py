@@ -80,7 +80,7 @@ def _charge(call: Call, body: dict[str, object]) -> Obj:
     """What the body refunds, by ``chargeId`` or by source: a completed session or a paid
     invoice (holding ``_refunded``), of the key's own mode."""
     found = _find_charge(call, body)
-    if _mode_of(found) != call.key.mode:
+    if _mode_of(found) != call.mode:
         raise not_found("Charge")  # another mode's money does not exist for this key
     return found
 
@@ -216,7 +216,7 @@ def create(call: Call) -> Result:
 
 def get(call: Call) -> Result:
     found = call.store[REFUNDS].get(call.params["refund"], str(call.acting["accountId"]))
-    if found is None or found["_mode"] != call.key.mode:
+    if found is None or found["_mode"] != call.mode:
         raise not_found("Refund")
     return 200, wire(found), None
 

@@ -472,7 +472,7 @@ def create(call: Call) -> Result:
         "metadata": dict(metadata) if isinstance(metadata, dict) else {},
         "createdAt": stamp,
         "updatedAt": stamp,
-        "_mode": call.key.mode,
+        "_mode": call.mode,
         "_anchor": start,
         "_index": -1,
         "_end": start,
@@ -613,7 +613,7 @@ def advance_clock(call: Call) -> Result:
         {"subscriptionId": string_rule(1, 255, prefix="sub_"), "days": _int_rule(1, 3650)},
         required=("subscriptionId", "days"),
     )
-    if call.key.mode != "test":
+    if call.mode != "test":
         raise ApiError(403, "TEST_MODE_ONLY", "Test clocks can only be moved with a test-mode key")
     sub = _sub(call, str(body["subscriptionId"]))
     if sub["status"] == "canceled":

@@ -92,7 +92,7 @@ _ASSIGNED = frozenset(
 
 
 def _scope(call: Call) -> str:
-    return event_scope(str(call.acting["accountId"]), call.key.mode)
+    return event_scope(str(call.acting["accountId"]), call.mode)
 
 
 def _endpoint(call: Call) -> Endpoint:
@@ -117,7 +117,7 @@ def create(call: Call) -> Result:
     deliveries = call.store.events.deliveries
     endpoint = deliveries.add_endpoint(
         call.acting,
-        mode=call.key.mode,
+        mode=call.mode,
         url=str(body["url"]),
         events=[str(e) for e in events] if isinstance(events, list) else [],
         description=description if isinstance(description, str) else None,
