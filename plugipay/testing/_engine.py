@@ -81,6 +81,7 @@ class Engine:
         """Business time: what handlers see as ``call.now``, and when timers fall due."""
         self.faults = faults
         self.prefix = prefix
+        store.base_path = prefix
         self.idempotency = IdempotencyStore()
         self.limiter: RateLimiter | None = None
         self.buckets: RateBuckets | None = None

@@ -4,8 +4,8 @@ SPEC-MONEY §6: ``uploads/image`` takes one field ``file`` and is signed over th
 the parts never enter a signature; the engine decodes such a body into a ``Form`` in place of
 JSON. The parser takes what the clients in use write: httpx (``Content-Disposition`` with
 ``name`` and ``filename``, a per-part ``Content-Type``), Node's ``fetch`` / undici
-(``----formdata-undici-…`` boundaries, ``"`` in a file name as ``%22``) and Go's
-``mime/multipart`` (backslash-escaped quotes). A preamble, an epilogue and an RFC 5987
+(``----formdata-undici-…`` boundaries, ``"`` in a file name as ``%22``, other backslashes
+raw) and Go's ``mime/multipart`` (backslash-escaped quotes and backslashes). A preamble, an epilogue and an RFC 5987
 ``filename*`` are accepted; anything it can't split into parts is a 400 ``VALIDATION_ERROR``.
 """
 
@@ -21,7 +21,9 @@ from ._wire import ApiError
 __all__ = ["Form", "Part", "is_multipart", "parse_form"]
 
 _PARAM = re.compile(r';\s*([A-Za-z0-9_.*-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)')
-_QUOTED_PAIR = re.compile(r"\\(.)")
+# Only \" and \\ are unescaped: browsers and undici send other backslashes raw
+# (C:\fakepath\logo.png), Go and httpx escape these two.
+_QUOTED_PAIR = re.compile(r'\\(["\\])')
 _MAX_BOUNDARY = 70  # RFC 2046 §5.1.1
 
 
@@ -84,7 +86,7 @@ def _part(raw: bytes) -> Part:
         if not sep:
             raise _malformed("a part's headers never end")
     headers: dict[str, str] = {}
-    for line in head.decode("utf-8", "replace").split("\r\n"):
+    for line in head.decode("utf-8", "replace").split("\r\n") if head else ():
         name, colon, value = line.partition(":")
         if not colon:
             raise _malformed(f"bad part header line {line[:80]!r}")

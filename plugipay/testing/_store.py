@@ -335,6 +335,9 @@ class Store:
         """Key id → business time of its last authenticated request (``ApiKey.lastUsedAt``)."""
         self._collections: dict[str, Collection] = {}
         self.workspaces = self[WORKSPACES]
+        self.base_path = ""
+        """The path prefix of the fake's base URL (``/proxy`` in ``https://host/proxy``): part of
+        every route, so of the URLs the fake hands out for itself (an upload's ``url``)."""
         self.renamed_slugs: dict[str, str] = {}
         """Slugs workspaces no longer have, to the workspace id (they answer ``410``)."""
 

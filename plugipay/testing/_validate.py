@@ -39,7 +39,7 @@ _CURRENCY = re.compile(r"[A-Z]{3}")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _AREA_CITY = re.compile(r"[A-Z][A-Za-z]+(?:/[A-Za-z0-9][A-Za-z0-9_+-]*)+")
 _COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
-_FILES_PATH = "/api/v1/files/"
+_FILE_URL = re.compile(r"(?:/[^/?#]+)*/api/v1/files/[^/?#]+")
 
 
 def js_len(text: str) -> int:
@@ -82,14 +82,12 @@ def color_rule(name: str, value: object) -> Problem | None:
 
 
 def image_url_rule(name: str, value: object) -> Problem | None:
-    """An absolute http(s) URL, or the ``/api/v1/files/…`` path an upload answered; at most
-    2048 characters."""
+    """An absolute http(s) URL, or the ``…/api/v1/files/<name>`` path an upload answered; at
+    most 2048 characters."""
     if not isinstance(value, str) or not 1 <= len(value) <= 2048:
         return "invalid", f"{name} must be a URL of at most 2048 characters"
-    if value.startswith(_FILES_PATH):
-        name_part = value[len(_FILES_PATH) :]
-        if name_part and "/" not in name_part:
-            return None
+    if _FILE_URL.fullmatch(value):
+        return None
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return "invalid", f"{name} must be an absolute http(s) URL or an uploaded file's url"

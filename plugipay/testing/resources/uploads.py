@@ -8,8 +8,9 @@ an Idempotency-Key replays the first answer, a different file under the same key
 ``Content-Type`` and the file name's extension are not trusted): PNG, JPEG or WEBP, at most
 ``MAX_IMAGE_BYTES``; an empty file, another type, a bigger file, a JSON body, a missing ``file``
 field or any other field is a 400 ``VALIDATION_ERROR`` naming ``file``. The answer is
-``{url, fileName, fileSize}``: ``url`` is ``/api/v1/files/<name>`` (relative, as Plugipay's),
-``fileName`` the name the client gave (its last path segment; the stored name without one).
+``{url, fileName, fileSize}``: ``url`` is ``/api/v1/files/<name>`` (a path on the API's host, as
+Plugipay's; after the base URL's own path, if the fake has one), ``fileName`` the name the
+client gave (its last path segment; the stored name without one).
 
 ``GET /api/v1/files/<name>`` is public, as an ``<img>`` loads it: the bytes with their sniffed
 type; an unknown name is 404 ``NOT_FOUND``.
@@ -93,7 +94,7 @@ def upload_image(call: Call) -> Result:
     }
     call.store[FILES].insert(record)
     answer: Obj = {
-        "url": FILES_PATH + stored,
+        "url": call.store.base_path + FILES_PATH + stored,
         "fileName": _given_name(part.filename) or stored,
         "fileSize": len(data),
     }
