@@ -88,7 +88,6 @@ def upload_image(call: Call) -> Result:
     record: Obj = {
         "name": stored,
         "createdAt": iso_ms(call.now),
-        "_accountId": call.acting["accountId"],
         "_type": content_type,
         "_data": data,
     }
