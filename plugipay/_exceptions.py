@@ -10,15 +10,17 @@
     │                              another event loop than the one it was first used on
     ├── InvalidResponseError       a body that isn't the envelope ("invalid_response"),
     │                              or a 3xx ("redirect", details {"location": …}): never followed
-    ├── BadRequestError 400 · AuthenticationError 401 · PermissionDeniedError 403
-    │   (└── PersonOnlyError 403 "person_only": a person's route, called with a key)
+    ├── BadRequestError 400 · AuthenticationError 401
+    ├── PermissionDeniedError 403
+    │   └── PersonOnlyError        403 "person_only": a person's route (API keys), called with a key
     ├── NotFoundError 404 · ConflictError 409 · GoneError 410 · UnprocessableEntityError 422
     ├── RateLimitError 429         retry_after (seconds) when the server said
     ├── InternalServerError ≥ 500
     └── PlugipaySignatureError     webhook verification failures
 
-Codes arrive UPPER_SNAKE on the wire and are exposed lower_snake. No secret is ever part of an
-error: messages come from the server or from fixed SDK text.
+Codes arrive UPPER_SNAKE on the wire and are exposed lower_snake. No secret of the client is ever
+part of an error: messages come from the server or from fixed SDK text (and a provider's secret a
+call sent is scrubbed from its error, ``plugipay._secrets``).
 """
 
 from __future__ import annotations

@@ -103,7 +103,7 @@ class Uploads(Resource):
             boundary = new_boundary()
             if b"--" + boundary.encode("ascii") not in data:
                 break
-        else:  # 128 random bits matched eight times over: the data is made to collide
+        else:  # each of eight random 128-bit boundaries is in the file: not by chance
             raise ValueError("no multipart boundary could be found that the file does not contain")
         content = multipart_form(data, filename=sent_name, media_type=media_type, boundary=boundary)
         return self._upload(
