@@ -92,7 +92,7 @@ class AsyncAdapters(AsyncResource):
     __slots__ = ()
 
     async def list(self) -> builtins.list[AdapterConfig]:
-        """The adapters of the key's mode (or of ``mode=``), one per kind."""
+        """The adapters of the key's mode (or of the client's ``mode``), one per kind."""
         return await self._client._request("GET", _PATH, _adapter_list)
 
     async def configure_xendit(

@@ -93,7 +93,7 @@ class Adapters(Resource):
     __slots__ = ()
 
     def list(self) -> builtins.list[AdapterConfig]:
-        """The adapters of the key's mode (or of ``mode=``), one per kind."""
+        """The adapters of the key's mode (or of the client's ``mode``), one per kind."""
         return self._client._request("GET", _PATH, _adapter_list)
 
     def configure_xendit(
