@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from plugipay._sync.resources import _base as sync_base
+from plugipay.models import ManualBankAccount
 from plugipay.testing import FakePlugipay
 
 from .emulator_helpers import BearerClient, RawClient, data_of, error_of
@@ -249,3 +251,43 @@ def test_managed_onboarding_state(raw: RawClient) -> None:
         **unconfigured("managed"),
         "publicConfig": {"provider": "xendit", "state": "pending"},
     }
+
+
+def strict_walk(plug: Any, partner: Any, fake: FakePlugipay) -> None:
+    """Every ``plug.adapters`` method of issue 16, for the strict-converter walk in
+    ``test_sdk.py`` (``start_managed_onboarding`` is walked in ``test_platform.py`` too)."""
+    assert [a.kind for a in plug.adapters.list()] == KINDS
+    assert plug.adapters.managed_onboarding() is None
+    xendit = plug.adapters.configure_xendit(secret_key=XENDIT_SECRET, callback_token=CALLBACK_TOKEN)
+    assert (xendit.mode, xendit.status, xendit.secret_key_last4) == ("test", "active", "7d2c")
+    paypal = plug.adapters.configure_paypal(
+        client_id="AbC-client", secret=PAYPAL_SECRET, mode="sandbox"
+    )
+    assert paypal.public_config == {"clientId": "AbC-client", "mode": "sandbox"}
+    midtrans = plug.adapters.configure_midtrans(
+        server_key=MIDTRANS_SERVER_KEY, client_key="SB-Mid-client-1", merchant_id="G1"
+    )
+    assert (midtrans.secret_key_last4, midtrans.public_config["env"]) == ("pQ0a", "sandbox")
+    manual = plug.adapters.configure_manual(
+        bank_accounts=[
+            {"bank_name": "BCA", "account_number": "1234567890", "account_holder": "Toko Acme"}
+        ],
+        static_qr_image_url="https://cdn.example/qr.png",
+        instructions="Transfer, then send proof",
+    )
+    assert manual.configured_at is not None and manual.secret_key_last4 is None
+    # No call answers a ManualBankAccount (callers pass it in): the manual adapter's public
+    # bank accounts must decode to exactly that model.
+    (account,) = [
+        sync_base.structure(item, ManualBankAccount)
+        for item in manual.public_config["bankAccounts"]
+    ]
+    assert (account.bank_name, account.account_holder) == ("BCA", "Toko Acme")
+    plug.adapters.start_managed_onboarding(email="pay@toko.id")
+    state = plug.adapters.managed_onboarding()
+    assert state is not None and (state.state, state.provider) == ("pending", "xendit")
+    statuses = {a.kind: a.status for a in plug.adapters.list()}
+    assert statuses == {k: "unconfigured" if k == "managed" else "active" for k in KINDS}
+    with fake.client(api_key=fake.session_token, mode="live") as live:
+        assert {a.mode for a in live.adapters.list()} == {"live"}
+        assert all(a.status == "unconfigured" for a in live.adapters.list())

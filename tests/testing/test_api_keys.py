@@ -6,6 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
+
+from plugipay import PersonOnlyError
 from plugipay.testing import FakePlugipay
 
 from .emulator_helpers import BearerClient, RawClient, data_of, error_of
@@ -165,3 +168,23 @@ def test_a_session_is_no_hmac_key_and_can_be_revoked(fake: FakePlugipay) -> None
     fake.revoke_key(session)
     assert error_of(BearerClient(fake, session.secret).get(KEYS)) == (401, "REVOKED_KEY")
     assert BearerClient(fake, token).get(KEYS).status_code == 200
+
+
+def strict_walk(plug: Any, partner: Any, fake: FakePlugipay) -> None:
+    """Every ``plug.api_keys`` method (issue 16), for the strict-converter walk in
+    ``test_sdk.py``: a key gets ``PersonOnlyError``, a person's session does the work."""
+    with pytest.raises(PersonOnlyError):
+        plug.api_keys.list()
+    with pytest.raises(PersonOnlyError):
+        plug.api_keys.create(name="CI")
+    with pytest.raises(PersonOnlyError):
+        plug.api_keys.delete("key_01HXKEY0000000000000000000")
+    with fake.client(api_key=fake.session_token) as person:
+        made = person.api_keys.create(name="CI", environment="test", scopes=["*"])
+        assert made.key is not None and made.key_prefix == made.key[:12]
+        with fake.client(api_key=made.key) as keyed:
+            assert keyed.customers.create(name="via key").account_id == fake.account_id
+        (listed,) = person.api_keys.list()
+        assert (listed.id, listed.key, listed.last_used_at is not None) == (made.id, None, True)
+        person.api_keys.delete(made.id)
+        assert person.api_keys.list() == []

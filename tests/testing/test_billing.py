@@ -4,6 +4,7 @@ roll-up computed from the merchants' ledgers."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from plugipay.testing import FakePlugipay
@@ -154,3 +155,36 @@ def test_partner_usage_refusals(raw: RawClient, fake: FakePlugipay) -> None:
     assert error_of(raw.get(f"{USAGE}?{MAY}")) == (403, "INSUFFICIENT_SCOPE")
     empty = data_of(storlaunch.get(f"{USAGE}?{MAY}"))
     assert (empty["lines"], empty["total"]) == ([], 0)
+
+
+def strict_walk(plug: Any, partner: Any, fake: FakePlugipay) -> None:
+    """``plug.billing`` and ``plug.admin.partner_usage`` (issue 16), for the strict-converter
+    walk in ``test_sdk.py``."""
+    tiers = plug.billing.tiers()
+    assert [t.id for t in tiers] == ["starter", "growth", "scale", "enterprise"]
+    assert tiers[2].support is not None and tiers[2].support.sla is True
+    assert [p.price for p in plug.billing.plans()] == [0, 299_000, 1_499_000, -1]
+    partner.admin.provision_workspace(
+        account_id=MERCHANT_A, partner="storlaunch", discount_rate=0.2, brand_name="Toko A"
+    )
+    with fake.client(platform="storlaunch") as platform:
+        session = platform.for_merchant(MERCHANT_A).checkout_sessions.create(
+            amount=100_000,
+            currency="IDR",
+            methods=["qris"],
+            success_url="https://shop.example/ok",
+            cancel_url="https://shop.example/cancel",
+        )
+    fake.pay_checkout_session(session.id)
+    usage = partner.admin.partner_usage(
+        partner="storlaunch", from_=date(2026, 5, 1), to=date(2026, 5, 31)
+    )
+    assert (usage.from_, usage.to, usage.total) == (
+        "2026-05-01T00:00:00.000Z",
+        "2026-05-31T23:59:59.999Z",
+        1_600,
+    )
+    assert usage.lines is not None
+    assert [(line.account_id, line.transaction_count, line.fee) for line in usage.lines] == [
+        (MERCHANT_A, 1, 1_600)
+    ]

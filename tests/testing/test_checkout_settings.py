@@ -165,3 +165,32 @@ def test_members_read_settings_but_only_admins_change_them(fake: FakePlugipay) -
     member = RawClient(fake, key_id=key.key_id, secret=key.secret)
     assert data_of(member.get(SETTINGS)) == defaults(fake)
     assert error_of(member.patch(SETTINGS, json={"brandName": "x"})) == (403, "INSUFFICIENT_SCOPE")
+
+
+def strict_walk(plug: Any, partner: Any, fake: FakePlugipay) -> None:
+    """Every ``plug.checkout_settings`` method (issue 16), for the strict-converter walk in
+    ``test_sdk.py``."""
+    first = plug.checkout_settings.get()
+    assert (first.enabled_methods, first.available_methods, first.updated_at) == (METHODS, [], None)
+    assert first.method_support == SUPPORT
+    plug.adapters.configure_manual(bank_accounts=[BANK])
+    changed = plug.checkout_settings.update(
+        enabled_methods=["qris", "bank_transfer", "card"],
+        method_order=["bank_transfer"],
+        method_adapter={"qris": "manual"},
+        brand_name="Toko Acme",
+        brand_logo_url="/api/v1/files/logo.png",
+        brand_accent_color="#0F766E",
+        brand_tagline="Kopi dan roti",
+        business_phone="+62 21 555 0100",
+        business_email="halo@toko-acme.id",
+        business_address="Jl. Kemang Raya 1, Jakarta",
+        business_tax_id="01.234.567.8-901.000",
+        receipt_template={"showTax": True, "taxRate": 0.11, "taxLabel": "PPN"},
+    )
+    assert changed.available_methods == ["bank_transfer", "qris"]
+    assert changed.receipt_template is not None and changed.receipt_template["taxLabel"] == "PPN"
+    assert (changed.account_id, changed.mode) == (fake.account_id, "test")
+    cleared = plug.checkout_settings.update(brand_tagline=None, receipt_template=None)
+    assert (cleared.brand_tagline, cleared.receipt_template) == (None, None)
+    assert plug.checkout_settings.get() == cleared

@@ -240,3 +240,30 @@ def test_preview_renders_escaped_html_and_saves_nothing(raw: RawClient) -> None:
     assert problems(raw.post(f"{TEMPLATES}/preview", json={"config": {}})) == [("kind", "required")]
     assert error_of(raw.get(f"{TEMPLATES}/preview")) == (405, "METHOD_NOT_ALLOWED")
     assert data_of(raw.get(TEMPLATES)) == []
+
+
+def strict_walk(plug: Any, partner: Any, fake: FakePlugipay) -> None:
+    """Every ``plug.templates`` method (issue 16), for the strict-converter walk in
+    ``test_sdk.py``."""
+    receipt = plug.templates.create(
+        kind="receipt", name="Struk", config={"taxRate": 0.11, "showTax": True}, is_default=True
+    )
+    assert receipt.is_default and receipt.config == {
+        **RECEIPT_DEFAULTS,
+        "taxRate": 0.11,
+        "showTax": True,
+    }
+    invoice = plug.templates.create(kind="invoice", name="Faktur", config={"termsText": "Net 30"})
+    assert [t.id for t in plug.templates.list()] == [receipt.id, invoice.id]
+    assert [t.id for t in plug.templates.list(kind="invoice")] == [invoice.id]
+    assert plug.templates.get(receipt.id) == receipt
+    renamed = plug.templates.update(receipt.id, name="Struk utama", config={"footerText": "Bye"})
+    assert renamed.config == {**RECEIPT_DEFAULTS, "footerText": "Bye"}
+    copy = plug.templates.duplicate(receipt.id)
+    assert (copy.name, copy.is_default) == ("Struk utama (copy)", False)
+    assert plug.templates.make_default(copy.id).is_default is True
+    assert plug.templates.get(receipt.id).is_default is False
+    page = plug.templates.preview(kind="checkout", config={"successMessage": "Lunas <3"})
+    assert page.startswith("<!DOCTYPE html>") and "Lunas &lt;3" in page
+    plug.templates.delete(copy.id)
+    assert [t.id for t in plug.templates.list(kind="receipt")] == [receipt.id]

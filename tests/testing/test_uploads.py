@@ -361,3 +361,15 @@ def test_parse_form_reads_what_clients_write() -> None:
     digest = parse_form(*reversed(form(PNG, boundary="a"))).digest()
     assert parse_form(*reversed(form(PNG, boundary="b"))).digest() == digest
     assert parse_form(*reversed(form(JPEG, boundary="a"))).digest() != digest
+
+
+def strict_walk(plug: Any, partner: Any, fake: FakePlugipay) -> None:
+    """``plug.uploads.image`` (issue 16), for the strict-converter walk in ``test_sdk.py``: our
+    client's form is accepted and the image served back from its ``url``."""
+    made = plug.uploads.image(PNG, filename="logo.png")
+    assert (made.file_name, made.file_size) == ("logo.png", len(PNG))
+    assert STORED.fullmatch(str(made.url))
+    served = httpx.Client(transport=fake.transport).get(fake.base_url + str(made.url))
+    assert (served.headers["content-type"], served.content) == ("image/png", PNG)
+    again = plug.uploads.image(JPEG)
+    assert (again.file_name, str(again.url)[-4:]) == ("image.jpg", ".jpg")
