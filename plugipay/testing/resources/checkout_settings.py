@@ -42,13 +42,13 @@ __all__ = ["CHECKOUT_SETTINGS", "METHOD_SUPPORT", "ROUTES"]
 CHECKOUT_SETTINGS = Kind("checkout_settings", id_field="_id")
 """One object per workspace and mode (``_id`` = ``accountId/mode``), holding the stored fields."""
 
-_CARDS_AND_WALLETS = ["xendit", "midtrans", "managed"]
+_GATEWAYS = ["xendit", "midtrans", "managed"]
 METHOD_SUPPORT: dict[str, list[str]] = {
-    "qris": [*_CARDS_AND_WALLETS, "manual"],
-    "va": list(_CARDS_AND_WALLETS),
-    "ewallet": list(_CARDS_AND_WALLETS),
-    "card": list(_CARDS_AND_WALLETS),
-    "retail": list(_CARDS_AND_WALLETS),
+    "qris": [*_GATEWAYS, "manual"],
+    "va": list(_GATEWAYS),
+    "ewallet": list(_GATEWAYS),
+    "card": list(_GATEWAYS),
+    "retail": list(_GATEWAYS),
     "paypal": ["paypal"],
     "bank_transfer": ["manual"],
 }
