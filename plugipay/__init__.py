@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ._models._base import Resource as Resource
     from ._models.billing import *  # noqa: F403
     from ._models.checkout import *  # noqa: F403
+    from ._models.configuration import *  # noqa: F403
     from ._models.customers import *  # noqa: F403
     from ._models.events import *  # noqa: F403
     from ._models.gift_cards import *  # noqa: F403

@@ -22,8 +22,10 @@ __all__ = [
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "MAX_RETRIES",
+    "MODES",
     "ClientConfig",
     "attempt_seconds",
+    "check_mode",
     "resolve_config",
 ]
 
@@ -55,6 +57,7 @@ class ClientConfig:
         "key_id",
         "max_response_bytes",
         "max_retries",
+        "mode",
         "on_behalf_of",
         "origin",
         "secret",
@@ -69,6 +72,7 @@ class ClientConfig:
     origin: str
     base_path: str
     on_behalf_of: str | None
+    mode: str | None
     timeout: Any
     max_retries: int
     total_timeout: float | None
@@ -86,6 +90,7 @@ class ClientConfig:
         max_retries: int,
         total_timeout: float | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        mode: str | None = None,
     ) -> None:
         set_ = object.__setattr__
         set_(self, "key_id", key_id)
@@ -100,6 +105,7 @@ class ClientConfig:
         set_(self, "max_retries", max_retries)
         set_(self, "total_timeout", total_timeout)
         set_(self, "max_response_bytes", max_response_bytes)
+        set_(self, "mode", mode)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("ClientConfig is immutable; use replace()")
@@ -117,13 +123,15 @@ class ClientConfig:
         _check_timeout(values["timeout"])
         _check_total_timeout(values["total_timeout"])
         _check_max_response_bytes(values["max_response_bytes"])
+        check_mode(values["mode"])
         return ClientConfig(**values)
 
     def __repr__(self) -> str:
         auth = "api_key" if self.api_key else f"key_id={self.key_id!r}"
         return (
             f"ClientConfig({auth}, base_url={self.base_url!r}, on_behalf_of={self.on_behalf_of!r}, "
-            f"timeout={self.timeout!r}, max_retries={self.max_retries})"
+            f"timeout={self.timeout!r}, max_retries={self.max_retries}"
+            + (f", mode={self.mode!r})" if self.mode is not None else ")")
         )
 
 
@@ -137,6 +145,7 @@ _INIT_FIELDS = (
     "max_retries",
     "total_timeout",
     "max_response_bytes",
+    "mode",
 )
 
 
@@ -199,6 +208,19 @@ def _check_total_timeout(value: object) -> None:
         )
 
 
+MODES = ("live", "test")
+"""The values of ``X-Plugipay-Mode``."""
+
+
+def check_mode(value: object) -> None:
+    """The ``mode`` option: ``"live"``, ``"test"`` or ``None`` (the key's own mode). It picks
+    the mode a platform key's adapter and settings calls act in (``X-Plugipay-Mode``)."""
+    if value is not None and value not in MODES:
+        raise ValueError(
+            f"mode must be 'live' or 'test' (or None for the key's own mode), got {value!r}"
+        )
+
+
 def _check_max_response_bytes(value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"max_response_bytes must be a positive int, got {value!r}")
@@ -252,6 +274,7 @@ def resolve_config(
     max_retries: int = DEFAULT_MAX_RETRIES,
     total_timeout: float | None = None,
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    mode: str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> ClientConfig:
     """Resolve the client options against the environment and validate them."""
@@ -291,6 +314,7 @@ def resolve_config(
     _check_timeout(timeout)
     _check_total_timeout(total_timeout)
     _check_max_response_bytes(max_response_bytes)
+    check_mode(mode)
     return ClientConfig(
         key_id=key_id,
         secret=SigningKey(secret) if secret is not None else None,
@@ -301,4 +325,5 @@ def resolve_config(
         max_retries=max_retries,
         total_timeout=None if total_timeout is None else float(total_timeout),
         max_response_bytes=max_response_bytes,
+        mode=mode,
     )

@@ -10,14 +10,17 @@
     │                              another event loop than the one it was first used on
     ├── InvalidResponseError       a body that isn't the envelope ("invalid_response"),
     │                              or a 3xx ("redirect", details {"location": …}): never followed
-    ├── BadRequestError 400 · AuthenticationError 401 · PermissionDeniedError 403
+    ├── BadRequestError 400 · AuthenticationError 401
+    ├── PermissionDeniedError 403
+    │   └── PersonOnlyError        403 "person_only": a person's route (API keys), called with a key
     ├── NotFoundError 404 · ConflictError 409 · GoneError 410 · UnprocessableEntityError 422
     ├── RateLimitError 429         retry_after (seconds) when the server said
     ├── InternalServerError ≥ 500
     └── PlugipaySignatureError     webhook verification failures
 
-Codes arrive UPPER_SNAKE on the wire and are exposed lower_snake. No secret is ever part of an
-error: messages come from the server or from fixed SDK text.
+Codes arrive UPPER_SNAKE on the wire and are exposed lower_snake. No secret of the client is ever
+part of an error: messages come from the server or from fixed SDK text (and a provider's secret a
+call sent is scrubbed from its error, ``plugipay._secrets``).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ __all__ = [
     "InvalidResponseError",
     "NotFoundError",
     "PermissionDeniedError",
+    "PersonOnlyError",
     "PlugipayError",
     "PlugipayNetworkError",
     "PlugipaySignatureError",
@@ -158,6 +162,21 @@ class PermissionDeniedError(PlugipayError):
     """403: the key lacks a scope or role."""
 
     default_code = "insufficient_scope"
+
+
+class PersonOnlyError(PermissionDeniedError):
+    """403 ``person_only``: only a person signed in to the Plugipay dashboard may do this (API
+    keys, the account); no API key may, whether HMAC-signed or a Bearer dashboard key."""
+
+    default_code = "person_only"
+
+
+PERSON_ONLY_HINT = (
+    "only a person signed in to the Plugipay dashboard (a browser session) can do this: API "
+    "keys and the account are managed there, and no API key may mint or revoke keys, whether "
+    "HMAC-signed or a Bearer dashboard key"
+)
+"""What ``PersonOnlyError`` says before the server's own message."""
 
 
 class NotFoundError(PlugipayError):
@@ -299,6 +318,9 @@ def error_from_response(
     if not isinstance(message, str) or not message:
         message = f"HTTP {status}"
     cls = error_class_for(status)
+    if status == 403 and code == "person_only":
+        cls = PersonOnlyError
+        message = f"{PERSON_ONLY_HINT} (the server said: {message})"
     kwargs: dict[str, Any] = {
         "code": code,
         "request_id": request_id,

@@ -17,6 +17,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ._secrets import Secret
+
 __all__ = ["MAX_DEPTH", "MAX_SAFE_INTEGER", "canonical_body", "canonical_json", "js_number"]
 
 MAX_SAFE_INTEGER = 2**53 - 1
@@ -151,5 +153,8 @@ def _encode(value: object, parts: list[str], depth: int) -> None:
                 parts.append(",")
             _encode(item, parts, depth + 1)
         parts.append("]")
+    elif isinstance(value, Secret):
+        # The one place a secret's value is written: into the body bytes.
+        _encode_str(value.reveal(), parts)
     else:
         raise TypeError(f"{type(value).__name__} is not JSON serializable")

@@ -81,10 +81,12 @@ def route_class(method: str, path: str) -> str:
     return "reads" if method in ("GET", "HEAD") else "writes"
 
 
-def bucket_key(klass: str, on_behalf_of: str | None) -> str:
-    """The key of a call's state: its class, and the merchant a platform key acts for (whose
-    workspace has buckets of its own)."""
-    return klass if not on_behalf_of else f"{klass} {on_behalf_of}"
+def bucket_key(klass: str, on_behalf_of: str | None, mode: str | None = None) -> str:
+    """The key of a call's state: its class, the merchant a platform key acts for (whose
+    workspace has buckets of its own), and the mode ``X-Plugipay-Mode`` picks (each mode has its
+    own buckets too)."""
+    key = klass if not on_behalf_of else f"{klass} {on_behalf_of}"
+    return key if mode is None else f"{key} mode={mode}"
 
 
 class _Bucket:

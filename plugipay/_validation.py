@@ -19,7 +19,10 @@ __all__ = [
     "ESCPOS_WIDTHS",
     "MAX_LIMIT",
     "amount",
+    "as_dict",
     "as_list",
+    "bank_accounts",
+    "bank_accounts_wire",
     "boolean",
     "check_amount",
     "check_choice",
@@ -40,10 +43,13 @@ __all__ = [
     "duration",
     "duration_seconds",
     "email",
+    "hex_color",
     "invoice_lines",
     "invoice_lines_wire",
+    "json_object",
     "line_items",
     "line_items_wire",
+    "link",
     "metadata",
     "portal_features",
     "portal_features_wire",
@@ -51,7 +57,9 @@ __all__ = [
     "price_wire",
     "prices",
     "prices_wire",
+    "secret",
     "slug",
+    "string_map",
     "strings",
     "text",
     "tiers",
@@ -706,4 +714,143 @@ def invoice_lines_wire(value: object) -> object:
                 if fields.get(key) is not None
             }
         )
+    return wire
+
+
+# -- merchant configuration: provider secrets, colours, links, maps, bank accounts --------------
+
+_HEX_COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
+URL_MAX = 2048
+
+
+def secret(max_length: int = 1024) -> Check:
+    """A payment provider's secret: a non-empty string of at most ``max_length`` characters
+    with no space or line break around it (a copy-paste slip). Messages never quote it."""
+
+    def check(name: str, value: object) -> None:
+        if not isinstance(value, str):
+            raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+        if not value:
+            raise ValueError(f"{name} must not be empty")
+        if len(value) > max_length:
+            raise ValueError(f"{name} must be at most {max_length} characters, got {len(value)}")
+        if value != value.strip():
+            raise ValueError(
+                f"{name} starts or ends with a space or a line break; paste the key alone"
+            )
+
+    return check
+
+
+def hex_color() -> Check:
+    """A colour as ``#RRGGBB`` (six hex digits, either case)."""
+
+    def check(name: str, value: object) -> None:
+        check_str(name, value)
+        if not _HEX_COLOR.fullmatch(str(value)):
+            raise ValueError(f"{name} must be a colour like '#1A2B3C' (#RRGGBB), got {value!r}")
+
+    return check
+
+
+def link(max_length: int = URL_MAX) -> Check:
+    """A link Plugipay shows or fetches: an ``https://`` or ``http://`` URL, or a path on
+    Plugipay's own host (``/api/v1/files/…``, what ``uploads.image`` returns)."""
+
+    def check(name: str, value: object) -> None:
+        text(max_length)(name, value)
+        check_header_value(name, value)  # type: ignore[arg-type]
+        link = str(value)
+        if not (link.startswith(("https://", "http://")) and len(link) > len("https://")) and not (
+            link.startswith("/") and not link.startswith("//")
+        ):
+            raise ValueError(
+                f"{name} must be an http(s) URL or a path starting with '/' (as uploads.image "
+                f"returns), got {link[:80]!r}"
+            )
+
+    return check
+
+
+def string_map(*, max_entries: int = 50, max_length: int = 255) -> Check:
+    """A dict of non-empty strings to non-empty strings (a payment method to its adapter)."""
+
+    def check(name: str, value: object) -> None:
+        if not isinstance(value, Mapping):
+            raise TypeError(f"{name} must be a dict of str to str, not {type(value).__name__}")
+        if len(value) > max_entries:
+            raise ValueError(f"{name} may hold at most {max_entries} entries, got {len(value)}")
+        for key, item in value.items():
+            if not isinstance(key, str) or not isinstance(item, str):
+                raise TypeError(f"{name} must map str to str, got {key!r}: {item!r}")
+            if not key or not item or len(key) > max_length or len(item) > max_length:
+                raise ValueError(
+                    f"{name} keys and values must be 1 to {max_length} characters, "
+                    f"got {key[:60]!r}: {item[:60]!r}"
+                )
+
+    return check
+
+
+def as_dict(value: object) -> object:
+    """The wire form of a mapping a check accepted: a plain ``dict`` (its keys' order kept)."""
+    if not isinstance(value, Mapping):
+        raise TypeError(f"expected a dict, not {type(value).__name__}")
+    return dict(value)
+
+
+def json_object(*, max_entries: int = 100) -> Check:
+    """A JSON object given as a dict with string keys (a template's ``config``); its values are
+    checked as the body is encoded (no NaN, no lone surrogates, nothing JSON can't hold)."""
+
+    def check(name: str, value: object) -> None:
+        if not isinstance(value, Mapping):
+            raise TypeError(f"{name} must be a dict, not {type(value).__name__}")
+        if len(value) > max_entries:
+            raise ValueError(f"{name} may hold at most {max_entries} entries, got {len(value)}")
+        for key in value:
+            if not isinstance(key, str):
+                raise TypeError(f"{name} keys must be str, not {type(key).__name__}")
+        color = value.get("accentColor")
+        if color is not None:
+            hex_color()(f"{name}['accentColor']", color)
+
+    return check
+
+
+_BANK_ACCOUNT_KEYS = {
+    "bank_name": "bankName",
+    "account_number": "accountNumber",
+    "account_holder": "accountHolder",
+}
+MAX_BANK_ACCOUNTS = 20
+
+
+def bank_accounts() -> Check:
+    """The manual adapter's bank accounts: a list of at most 20 dicts (Python or wire names) or
+    ``ManualBankAccount`` models, each with a ``bank_name``, an ``account_number`` and an
+    ``account_holder`` (1-255 characters each)."""
+
+    def check(name: str, value: object) -> None:
+        items = _check_items(name, value, "bank accounts", max_items=MAX_BANK_ACCOUNTS)
+        for index, item in enumerate(items):
+            where = f"{name}[{index}]"
+            fields = _item_fields(name, item, _BANK_ACCOUNT_KEYS, "ManualBankAccount")
+            for key in _BANK_ACCOUNT_KEYS:
+                if fields.get(key) is None:
+                    raise ValueError(f"{where}.{key} is required")
+                text(255)(f"{where}.{key}", fields[key])
+
+    return check
+
+
+def bank_accounts_wire(value: object) -> object:
+    """The wire form of bank accounts ``bank_accounts()`` accepted:
+    ``{bankName, accountNumber, accountHolder}``."""
+    if not isinstance(value, Sequence):
+        raise TypeError(f"bank accounts must be a list, not {type(value).__name__}")
+    wire = []
+    for item in value:
+        fields = _item_fields("bank_accounts", item, _BANK_ACCOUNT_KEYS, "ManualBankAccount")
+        wire.append({wire_name: fields[key] for key, wire_name in _BANK_ACCOUNT_KEYS.items()})
     return wire

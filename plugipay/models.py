@@ -12,6 +12,7 @@ from ._models._base import Resource as Resource
 if TYPE_CHECKING:
     from ._models.billing import *  # noqa: F403
     from ._models.checkout import *  # noqa: F403
+    from ._models.configuration import *  # noqa: F403
     from ._models.customers import *  # noqa: F403
     from ._models.events import *  # noqa: F403
     from ._models.gift_cards import *  # noqa: F403

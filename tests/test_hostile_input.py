@@ -69,7 +69,7 @@ _METHOD_SAMPLES: dict[str, dict[str, object]] = {"plans.add_price": {"unit_amoun
 
 
 # Methods whose positional argument is a query value or a body value, not a path segment.
-_QUERY_LOOKUPS = {"customers.find_by_external_id", "events.replay"}
+_QUERY_LOOKUPS = {"customers.find_by_external_id", "events.replay", "uploads.image"}
 
 
 def _id_methods() -> Iterator[tuple[str, Callable[..., object], list[str], dict[str, object]]]:

@@ -48,7 +48,10 @@ from ._download import AsyncDownload
 if TYPE_CHECKING:
     from .resources.adapters import AsyncAdapters
     from .resources.admin import AsyncAdmin
+    from .resources.api_keys import AsyncApiKeys
+    from .resources.billing import AsyncBilling
     from .resources.checkout_sessions import AsyncCheckoutSessions
+    from .resources.checkout_settings import AsyncCheckoutSettings
     from .resources.customers import AsyncCustomers
     from .resources.events import AsyncEvents
     from .resources.gift_cards import AsyncGiftCards
@@ -63,7 +66,9 @@ if TYPE_CHECKING:
     from .resources.refunds import AsyncRefunds
     from .resources.reports import AsyncReports
     from .resources.subscriptions import AsyncSubscriptions
+    from .resources.templates import AsyncTemplates
     from .resources.test_clocks import AsyncTestClocks
+    from .resources.uploads import AsyncUploads
     from .resources.webhook_deliveries import AsyncWebhookDeliveries
     from .resources.webhook_endpoints import AsyncWebhookEndpoints
     from .resources.workspaces import AsyncWorkspaces
@@ -115,6 +120,7 @@ class AsyncPlugipayClient:
         max_retries: int = DEFAULT_MAX_RETRIES,
         total_timeout: float | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        mode: str | None = None,
         http_client: httpx.AsyncClient | None = None,
         _clock: Callable[[], float] | None = None,
         _sleep: AsyncSleep | None = None,
@@ -131,6 +137,7 @@ class AsyncPlugipayClient:
             max_retries=max_retries,
             total_timeout=total_timeout,
             max_response_bytes=max_response_bytes,
+            mode=mode,
         )
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise TypeError(
@@ -214,6 +221,18 @@ class AsyncPlugipayClient:
     """Receipts of paid sessions and invoices, and their documents."""
     gift_cards: resource[AsyncGiftCards] = resource("gift_cards", "AsyncGiftCards")
     """Gift cards and store credit."""
+    checkout_settings: resource[AsyncCheckoutSettings] = resource(
+        "checkout_settings", "AsyncCheckoutSettings"
+    )
+    """The checkout page: payment methods, their order and adapters, and the brand."""
+    templates: resource[AsyncTemplates] = resource("templates", "AsyncTemplates")
+    """Receipt, invoice and checkout templates, and their HTML preview."""
+    uploads: resource[AsyncUploads] = resource("uploads", "AsyncUploads")
+    """Image uploads (a logo, a static QR code)."""
+    api_keys: resource[AsyncApiKeys] = resource("api_keys", "AsyncApiKeys")
+    """API keys (person-only: a key gets ``PersonOnlyError``)."""
+    billing: resource[AsyncBilling] = resource("billing", "AsyncBilling")
+    """Plugipay's own tiers and plans for the merchant."""
 
     # -- clones ------------------------------------------------------------------------------
 
@@ -225,8 +244,11 @@ class AsyncPlugipayClient:
         on_behalf_of: str | NotGiven | None = NOT_GIVEN,
         total_timeout: float | NotGiven | None = NOT_GIVEN,
         max_response_bytes: int | NotGiven = NOT_GIVEN,
+        mode: str | NotGiven | None = NOT_GIVEN,
     ) -> AsyncPlugipayClient:
-        """A new client with some settings changed, sharing this one's connection pool."""
+        """A new client with some settings changed, sharing this one's connection pool
+        (``mode=None`` goes back to the key's own mode, as ``on_behalf_of=None`` to its own
+        workspace)."""
         changes: dict[str, Any] = {}
         if not isinstance(timeout, NotGiven):
             changes["timeout"] = timeout
@@ -238,6 +260,8 @@ class AsyncPlugipayClient:
             changes["max_retries"] = max_retries
         if not isinstance(on_behalf_of, NotGiven):
             changes["on_behalf_of"] = on_behalf_of
+        if not isinstance(mode, NotGiven):
+            changes["mode"] = mode
         clone = object.__new__(type(self))
         clone._setup(
             self._config.replace(**changes), self._shared, self._clock, self._sleep, self._rng
@@ -255,6 +279,12 @@ class AsyncPlugipayClient:
     def on_behalf_of(self) -> str | None:
         """The merchant account this client acts for, if any."""
         return self._config.on_behalf_of
+
+    @property
+    def mode(self) -> str | None:
+        """The mode sent as ``X-Plugipay-Mode`` (``"live"`` or ``"test"``), or ``None`` for the
+        key's own."""
+        return self._config.mode
 
     @property
     def base_url(self) -> str:
@@ -293,9 +323,10 @@ class AsyncPlugipayClient:
     def __repr__(self) -> str:
         config = self._config
         auth = "api_key=<hidden>" if config.key_id is None else f"key_id={config.key_id!r}"
+        mode = "" if config.mode is None else f", mode={config.mode!r}"
         return (
             f"{type(self).__name__}({auth}, base_url={config.base_url!r}, "
-            f"on_behalf_of={config.on_behalf_of!r})"
+            f"on_behalf_of={config.on_behalf_of!r}{mode})"
         )
 
     # -- calls -------------------------------------------------------------------------------
@@ -426,7 +457,7 @@ class AsyncPlugipayClient:
         log_path = prepared.target.partition("?")[0]
         key = prepared.idempotency_key
         # The server's buckets are per workspace: a merchant's calls pace apart from the rest.
-        klass = bucket_key(route_class(prepared.method, log_path), config.on_behalf_of)
+        klass = bucket_key(route_class(prepared.method, log_path), config.on_behalf_of, config.mode)
         if not shared.loop.same_loop():
             raise EventLoopError(
                 f"{prepared.method} {log_path} not sent: this client was first used on another "
@@ -562,6 +593,9 @@ class AsyncPlugipayClient:
                     response=response,
                     retry_after=retry_after,
                 )
+                # An error answer may quote the request (a provider's secret with it): its bytes
+                # live on in error.response, not in this frame for a traceback to print.
+                del body
             if isinstance(error, RateLimitError) and error.retry_after is not None:
                 # Every request of this client waits this one out together (API.md), even when
                 # this call itself has no retries left.

@@ -20,6 +20,7 @@ import attrs
 from . import (
     billing,
     checkout,
+    configuration,
     customers,
     events,
     gift_cards,
@@ -37,6 +38,7 @@ from .events import event_kind
 FAMILIES: tuple[ModuleType, ...] = (
     billing,
     checkout,
+    configuration,
     customers,
     events,
     gift_cards,

@@ -49,7 +49,10 @@ from ._download import Download
 if TYPE_CHECKING:
     from .resources.adapters import Adapters
     from .resources.admin import Admin
+    from .resources.api_keys import ApiKeys
+    from .resources.billing import Billing
     from .resources.checkout_sessions import CheckoutSessions
+    from .resources.checkout_settings import CheckoutSettings
     from .resources.customers import Customers
     from .resources.events import Events
     from .resources.gift_cards import GiftCards
@@ -64,7 +67,9 @@ if TYPE_CHECKING:
     from .resources.refunds import Refunds
     from .resources.reports import Reports
     from .resources.subscriptions import Subscriptions
+    from .resources.templates import Templates
     from .resources.test_clocks import TestClocks
+    from .resources.uploads import Uploads
     from .resources.webhook_deliveries import WebhookDeliveries
     from .resources.webhook_endpoints import WebhookEndpoints
     from .resources.workspaces import Workspaces
@@ -116,6 +121,7 @@ class PlugipayClient:
         max_retries: int = DEFAULT_MAX_RETRIES,
         total_timeout: float | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        mode: str | None = None,
         http_client: httpx.Client | None = None,
         _clock: Callable[[], float] | None = None,
         _sleep: Sleep | None = None,
@@ -132,6 +138,7 @@ class PlugipayClient:
             max_retries=max_retries,
             total_timeout=total_timeout,
             max_response_bytes=max_response_bytes,
+            mode=mode,
         )
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise TypeError(
@@ -213,6 +220,18 @@ class PlugipayClient:
     """Receipts of paid sessions and invoices, and their documents."""
     gift_cards: resource[GiftCards] = resource("gift_cards", "GiftCards")
     """Gift cards and store credit."""
+    checkout_settings: resource[CheckoutSettings] = resource(
+        "checkout_settings", "CheckoutSettings"
+    )
+    """The checkout page: payment methods, their order and adapters, and the brand."""
+    templates: resource[Templates] = resource("templates", "Templates")
+    """Receipt, invoice and checkout templates, and their HTML preview."""
+    uploads: resource[Uploads] = resource("uploads", "Uploads")
+    """Image uploads (a logo, a static QR code)."""
+    api_keys: resource[ApiKeys] = resource("api_keys", "ApiKeys")
+    """API keys (person-only: a key gets ``PersonOnlyError``)."""
+    billing: resource[Billing] = resource("billing", "Billing")
+    """Plugipay's own tiers and plans for the merchant."""
 
     # -- clones ------------------------------------------------------------------------------
 
@@ -224,8 +243,11 @@ class PlugipayClient:
         on_behalf_of: str | NotGiven | None = NOT_GIVEN,
         total_timeout: float | NotGiven | None = NOT_GIVEN,
         max_response_bytes: int | NotGiven = NOT_GIVEN,
+        mode: str | NotGiven | None = NOT_GIVEN,
     ) -> PlugipayClient:
-        """A new client with some settings changed, sharing this one's connection pool."""
+        """A new client with some settings changed, sharing this one's connection pool
+        (``mode=None`` goes back to the key's own mode, as ``on_behalf_of=None`` to its own
+        workspace)."""
         changes: dict[str, Any] = {}
         if not isinstance(timeout, NotGiven):
             changes["timeout"] = timeout
@@ -237,6 +259,8 @@ class PlugipayClient:
             changes["max_retries"] = max_retries
         if not isinstance(on_behalf_of, NotGiven):
             changes["on_behalf_of"] = on_behalf_of
+        if not isinstance(mode, NotGiven):
+            changes["mode"] = mode
         clone = object.__new__(type(self))
         clone._setup(
             self._config.replace(**changes), self._shared, self._clock, self._sleep, self._rng
@@ -254,6 +278,12 @@ class PlugipayClient:
     def on_behalf_of(self) -> str | None:
         """The merchant account this client acts for, if any."""
         return self._config.on_behalf_of
+
+    @property
+    def mode(self) -> str | None:
+        """The mode sent as ``X-Plugipay-Mode`` (``"live"`` or ``"test"``), or ``None`` for the
+        key's own."""
+        return self._config.mode
 
     @property
     def base_url(self) -> str:
@@ -292,9 +322,10 @@ class PlugipayClient:
     def __repr__(self) -> str:
         config = self._config
         auth = "api_key=<hidden>" if config.key_id is None else f"key_id={config.key_id!r}"
+        mode = "" if config.mode is None else f", mode={config.mode!r}"
         return (
             f"{type(self).__name__}({auth}, base_url={config.base_url!r}, "
-            f"on_behalf_of={config.on_behalf_of!r})"
+            f"on_behalf_of={config.on_behalf_of!r}{mode})"
         )
 
     # -- calls -------------------------------------------------------------------------------
@@ -423,7 +454,7 @@ class PlugipayClient:
         log_path = prepared.target.partition("?")[0]
         key = prepared.idempotency_key
         # The server's buckets are per workspace: a merchant's calls pace apart from the rest.
-        klass = bucket_key(route_class(prepared.method, log_path), config.on_behalf_of)
+        klass = bucket_key(route_class(prepared.method, log_path), config.on_behalf_of, config.mode)
         if not shared.loop.same_loop():
             raise EventLoopError(
                 f"{prepared.method} {log_path} not sent: this client was first used on another "
@@ -559,6 +590,9 @@ class PlugipayClient:
                     response=response,
                     retry_after=retry_after,
                 )
+                # An error answer may quote the request (a provider's secret with it): its bytes
+                # live on in error.response, not in this frame for a traceback to print.
+                del body
             if isinstance(error, RateLimitError) and error.retry_after is not None:
                 # Every request of this client waits this one out together (API.md), even when
                 # this call itself has no retries left.

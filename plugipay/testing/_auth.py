@@ -14,7 +14,8 @@
 
 A body that is not JSON (or holds values JavaScript can't parse, or is nested deeper than
 Python's recursion limit) is a 400 ``VALIDATION_ERROR``, reported after the key checks and
-before the signature check.
+before the signature check. A ``multipart/form-data`` body (an upload) is decoded into a
+``Form`` instead, and signed over the empty string (SPEC-MONEY §6).
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from collections.abc import Mapping
 
 from .._json import MAX_SAFE_INTEGER, canonical_json
 from .._signing import parse_authorization, sign_request, signatures_equal
+from ._multipart import is_multipart, parse_form
 from ._store import ApiKey, Store
 from ._wire import ApiError
 
-__all__ = ["MAX_SKEW_SECONDS", "authenticate", "parse_body"]
+__all__ = ["MAX_SKEW_SECONDS", "authenticate", "decode_body", "parse_body"]
 
 MAX_SKEW_SECONDS = 300
 _INTEGER = re.compile(r"-?[0-9]+")
@@ -91,6 +93,16 @@ def parse_body(raw: bytes) -> tuple[object | None, bytes]:
         raise ApiError(400, "VALIDATION_ERROR", "The request body is nested too deeply") from None
 
 
+def decode_body(headers: Mapping[str, str], raw: bytes) -> tuple[object | None, bytes]:
+    """The body as its ``Content-Type`` says (a ``Form`` for ``multipart/form-data``, else
+    JSON) and the bytes its signature covers (``b""`` for a form)."""
+    content_type = headers.get("content-type")
+    if raw and is_multipart(content_type):
+        assert content_type is not None
+        return parse_form(content_type, raw), b""
+    return parse_body(raw)
+
+
 def _integer(text: str) -> int | None:
     """``text`` as an integer, or ``None`` (also past Python's limit on integer digits)."""
     if not _INTEGER.fullmatch(text):
@@ -120,7 +132,7 @@ def authenticate(
     authorization = headers.get("authorization", "")
     if authorization[:7].lower() == "bearer ":
         key = _check_key(store, store.bearer.get(authorization[7:].strip()))
-        return (key, *parse_body(body))
+        return (key, *decode_body(headers, body))
     parsed = parse_authorization(authorization)
     if parsed is None:
         raise _unauthorized(
@@ -147,7 +159,7 @@ def authenticate(
     key = _check_key(store, store.keys.get(parsed.key_id))
     if key.bearer:
         raise _unauthorized("INVALID_KEY", "The API key is not known")
-    value, canonical = parse_body(body)
+    value, canonical = decode_body(headers, body)
     expected = sign_request(
         key.secret, method, target, timestamp, canonical, headers.get("idempotency-key")
     )

@@ -1,7 +1,8 @@
 """One request through the fake, in two steps around any injected latency.
 
 ``open`` records the request and decides everything that needs no waiting: the rate limiter,
-faults, authentication, routing, scope, on-behalf-of and the idempotency claim. The transport
+faults, authentication, routing, scope (and person-only routes), the mode (``X-Plugipay-Mode``),
+on-behalf-of and the idempotency claim. The transport
 then waits out any latency (``time.sleep`` or ``anyio.sleep``) while the key stays claimed, so a
 twin arriving meanwhile gets ``IDEMPOTENCY_KEY_IN_USE``. ``finish`` runs the handler under the
 store lock, stores the answer for replay, delivers events, and says whether the connection drops.
@@ -24,7 +25,8 @@ from ._buckets import RateBuckets, route_class
 from ._faults import DropBeforeCommit, Faults, RateLimit, RateLimiter, StatusFault
 from ._idempotency import Claim, IdempotencyStore
 from ._ids import IdFactory, iso_ms
-from ._routing import ANONYMOUS, PLATFORM, Call, RouteTable
+from ._multipart import Form
+from ._routing import ANONYMOUS, PERSON, PLATFORM, Call, RouteTable
 from ._store import ApiKey, Obj, Store
 from ._validate import problem, validation_error
 from ._wire import (
@@ -79,6 +81,7 @@ class Engine:
         """Business time: what handlers see as ``call.now``, and when timers fall due."""
         self.faults = faults
         self.prefix = prefix
+        store.base_path = prefix
         self.idempotency = IdempotencyStore()
         self.limiter: RateLimiter | None = None
         self.buckets: RateBuckets | None = None
@@ -173,6 +176,7 @@ class Engine:
         key, body, canonical = authenticate(
             store, request.method, request.target, headers, request.body, now
         )
+        store.last_used[key.key_id] = self.business()
         if found is None:
             raise ApiError(404, "NOT_FOUND", f"No route for {request.method} {request.path}")
         routes, params = found
@@ -188,8 +192,17 @@ class Engine:
         if route.scope == PLATFORM:
             if not key.is_platform:
                 raise ApiError(403, "INSUFFICIENT_SCOPE", "This call needs a platform-admin key")
+        elif route.scope == PERSON:
+            if not key.person:
+                raise ApiError(
+                    403,
+                    "PERSON_ONLY",
+                    "Only a signed-in person may call this (a dashboard session sent as "
+                    "Authorization: Bearer); an API key can't list, mint or revoke API keys",
+                )
         elif not key.has_scope(route.scope):
             raise ApiError(403, "INSUFFICIENT_SCOPE", f"This key lacks the {route.scope} scope")
+        mode = _mode(key, headers.get("x-plugipay-mode"))
         on_behalf_of = headers.get("x-plugipay-on-behalf-of", "")
         with store.lock:
             acting = self._acting(key, on_behalf_of)
@@ -197,7 +210,7 @@ class Engine:
         if buckets is not None:
             # Before the idempotency claim: a request over the limit claims nothing.
             klass = route_class(request.method, request.path[len(self.prefix) :])
-            pending.limit_headers = buckets.take(str(acting["id"]), key.mode, klass)
+            pending.limit_headers = buckets.take(str(acting["id"]), mode, klass)
         query = _query(request)
         claim: Claim | None = None
         idempotency_key = headers.get("idempotency-key") or None
@@ -210,13 +223,14 @@ class Engine:
                 request.method,
                 request.path,
                 on_behalf_of if key.is_platform else "",
-                hashlib.sha256(canonical).hexdigest(),
+                mode,
+                body.digest() if isinstance(body, Form) else hashlib.sha256(canonical).hexdigest(),
             )
             found_claim = self.idempotency.claim(key.key_id, idempotency_key, fingerprint, now)
             if isinstance(found_claim, RawResponse):
                 return found_claim
             claim = found_claim
-        return Call(route, store, key, acting, params, query, body, claim)
+        return Call(route, store, key, acting, params, query, body, claim, mode=mode)
 
     def _acting(self, key: ApiKey, on_behalf_of: str) -> Obj:
         own = self.store.workspaces[key.workspace_id]
@@ -239,7 +253,7 @@ class Engine:
             idempotency_key = call.claim.scope[1] if call.claim is not None else None
             with store.lock:
                 store.timers.run_due(call.now)
-                with store.events.request(call.key, request_id, idempotency_key):
+                with store.events.request(call.key, call.mode, request_id, idempotency_key):
                     status, data, page = call.route.handler(call)
             if isinstance(data, Document):
                 answer = document_response(status, data, request_id)
@@ -259,6 +273,25 @@ class Engine:
         if deliver:
             store.events.deliver_pending()
         return answer
+
+
+def _mode(key: ApiKey, header: str | None) -> str:
+    """The call's mode: the key's, or the one ``X-Plugipay-Mode`` names, which a platform key
+    or a person's session may choose and any other key may only repeat."""
+    if header is None:
+        return key.mode
+    if header not in ("test", "live"):
+        raise validation_error(
+            [problem("X-Plugipay-Mode", "invalid", "X-Plugipay-Mode must be live or test")]
+        )
+    if header != key.mode and not (key.is_platform or key.person):
+        raise ApiError(
+            403,
+            "INSUFFICIENT_SCOPE",
+            f"A {key.mode} key can't act in {header} mode; only platform keys and signed-in "
+            "persons choose the mode with X-Plugipay-Mode",
+        )
+    return header
 
 
 def _query(request: RawRequest) -> dict[str, str]:

@@ -12,9 +12,9 @@
   the key's mode only). ``data`` is the envelope's; ``publishedAt`` is ``createdAt`` (events are
   handed to the endpoints in the step that records them).
 
-The mode of an event is, in order: ``mode=`` given to ``emit``, the mode of the key whose request
-is running (the engine opens ``request()`` around every handler; an unsigned buyer-side call has
-none), the object's own ``mode`` field, else ``"test"``. ``source`` is ``"api"`` inside a
+The mode of an event is, in order: ``mode=`` given to ``emit``, the mode of the request that is
+running (its key's, or the one ``X-Plugipay-Mode`` chose; the engine opens ``request()`` around
+every handler; an unsigned buyer-side call has none), the object's own ``mode`` field, else ``"test"``. ``source`` is ``"api"`` inside a
 request, ``"system"`` outside one (timers, test hooks), or ``"trigger"`` / ``"replay"`` for the
 events API's synthetic and replayed events.
 
@@ -125,7 +125,7 @@ class _Context:
     """Who is causing the events being emitted now."""
 
     mode: str | None
-    """The key's mode; ``None`` for an unsigned buyer-side call (the object's own decides)."""
+    """The request's mode; ``None`` for an unsigned buyer-side call (the object's own decides)."""
     request_id: str | None
     idempotency_key: str | None
 
@@ -240,12 +240,14 @@ class EventLog:
         return self._deliveries
 
     @contextmanager
-    def request(self, key: ApiKey, request_id: str, idempotency_key: str | None) -> Iterator[None]:
-        """Events emitted inside carry this request's key mode, request id and idempotency key
+    def request(
+        self, key: ApiKey, mode: str, request_id: str, idempotency_key: str | None
+    ) -> Iterator[None]:
+        """Events emitted inside carry this request's mode, request id and idempotency key
         (the engine wraps each handler, store lock held)."""
         previous = self._context
-        mode = None if key is ANONYMOUS else key.mode
-        self._context = _Context(mode, request_id, idempotency_key)
+        mode_or_none = None if key is ANONYMOUS else mode
+        self._context = _Context(mode_or_none, request_id, idempotency_key)
         try:
             yield
         finally:

@@ -105,6 +105,7 @@ class FakePlugipay:
         self._platform_keys: dict[str, ApiKey] = {}
         self._platform_workspaces: dict[str, Obj] = {}
         self._api_key: ApiKey | None = None
+        self._session: ApiKey | None = None
         with self._store.lock:
             owner = self._store.new_identity(OWNER_EMAIL)
             self._workspace = workspaces.create_workspace(
@@ -150,6 +151,17 @@ class FakePlugipay:
                 self._api_key = self._store.add_key(self._workspace, role="owner", bearer=True)
             return self._api_key.secret
 
+    @property
+    def session_token(self) -> str:
+        """A signed-in person's dashboard session (``sess_…``, the default workspace's owner),
+        sent as ``Authorization: Bearer``: ``fake.client(api_key=fake.session_token)``. The
+        person-only routes (``/api-keys``) serve nothing else; it may choose its mode with
+        ``X-Plugipay-Mode`` (default ``test``). Minted on first use."""
+        with self._store.lock:
+            if self._session is None:
+                self._session = self._store.add_key(self._workspace, role="owner", person=True)
+            return self._session.secret
+
     def add_key(
         self,
         *,
@@ -158,17 +170,22 @@ class FakePlugipay:
         workspace: str | None = None,
         platform: str | None = None,
         bearer: bool = False,
+        person: bool = False,
     ) -> ApiKey:
         """Mint a key for ``workspace`` (``ws_``/``acc_``/slug; default: the fake's own) with a
         role and scopes (default: the role's usual scopes). ``platform`` makes it a
-        platform-admin key of that partner (its workspace defaults to the partner's own)."""
+        platform-admin key of that partner (its workspace defaults to the partner's own);
+        ``person`` a signed-in person's session instead of a key (its ``secret`` is the Bearer
+        token, as ``session_token``)."""
+        if person and (platform is not None or bearer):
+            raise ValueError("a person's session is neither a platform key nor a dashboard key")
         with self._store.lock:
             if platform is not None and workspace is None:
                 ws = self._partner_workspace(platform)
             else:
                 ws = self._find(workspace) if workspace is not None else self._workspace
             return self._store.add_key(
-                ws, role=role, scopes=scopes, partner=platform, bearer=bearer
+                ws, role=role, scopes=scopes, partner=platform, bearer=bearer, person=person
             )
 
     def revoke_key(self, key: ApiKey | str) -> None:

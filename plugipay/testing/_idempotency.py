@@ -21,7 +21,8 @@ __all__ = ["TTL_SECONDS", "Claim", "IdempotencyStore"]
 
 TTL_SECONDS = 24 * 60 * 60
 
-Fingerprint = tuple[str, str, str, str]
+Fingerprint = tuple[str, str, str, str, str]
+"""``(method, path, on-behalf-of, mode, body hash)``: what makes two requests the same one."""
 
 
 @dataclass(slots=True)

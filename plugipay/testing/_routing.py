@@ -10,7 +10,8 @@ unknown path with 404 ``NOT_FOUND`` and a known path with another method with 40
 
 A ``public`` route (the buyer-side checkout routes a browser calls) is served without
 authentication: its ``Call`` carries the ``ANONYMOUS`` key and no acting workspace, and its
-handler finds the workspace from the object the path names.
+handler finds the workspace from the object the path names. A ``PERSON`` route (API keys) is
+served only to a signed-in person's session, never to a key (403 ``PERSON_ONLY``).
 """
 
 from __future__ import annotations
@@ -23,10 +24,21 @@ from urllib.parse import unquote
 from ._idempotency import Claim
 from ._store import PLATFORM_SCOPE, ApiKey, Obj, Store
 
-__all__ = ["ANONYMOUS", "PLATFORM", "Call", "Idempotency", "Result", "Route", "RouteTable"]
+__all__ = [
+    "ANONYMOUS",
+    "PERSON",
+    "PLATFORM",
+    "Call",
+    "Idempotency",
+    "Result",
+    "Route",
+    "RouteTable",
+]
 
 PLATFORM = PLATFORM_SCOPE
 """The scope of platform-admin routes: the key must also act for a partner."""
+PERSON = "person"
+"""The scope of person-only routes: a signed-in person's session (``ApiKey.person``), no key."""
 
 Result = tuple[int, object, dict[str, object] | None]
 """What a handler returns: ``(status, data, page meta or None)``; ``data`` may be a
@@ -94,6 +106,9 @@ class Call:
     """The idempotency key this call holds until it finishes, if any."""
     now: float = 0.0
     """The fake's clock when the handler runs."""
+    mode: str = "test"
+    """``test`` or ``live``: what the call makes and sees. The key's own mode, or the one a
+    platform key or a person's session chose with ``X-Plugipay-Mode``."""
 
 
 @dataclass(slots=True)

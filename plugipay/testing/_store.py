@@ -96,11 +96,14 @@ class ApiKey:
     partner: str | None = None
     """The partner a platform-admin key acts for (``"storlaunch"``), else ``None``."""
     bearer: bool = False
+    person: bool = False
+    """A signed-in person's dashboard session (a Bearer token), not a key: the only caller
+    person-only routes (API keys) serve, and one that may choose its mode per request."""
 
     @property
     def mode(self) -> str:
         """``"live"`` for ``ak_live_…`` key ids and ``pk_live_…`` dashboard keys, else ``"test"``:
-        the mode of everything the key makes and sees."""
+        the mode of everything the key makes and sees (unless ``X-Plugipay-Mode`` chooses)."""
         text = self.secret if self.bearer else self.key_id
         return "live" if text.startswith(("ak_live_", "pk_live_")) else "test"
 
@@ -328,8 +331,13 @@ class Store:
         self.keys: dict[str, ApiKey] = {}
         self.bearer: dict[str, ApiKey] = {}
         self.revoked: set[str] = set()
+        self.last_used: dict[str, float] = {}
+        """Key id → business time of its last authenticated request (``ApiKey.lastUsedAt``)."""
         self._collections: dict[str, Collection] = {}
         self.workspaces = self[WORKSPACES]
+        self.base_path = ""
+        """The path prefix of the fake's base URL (``/proxy`` in ``https://host/proxy``): part of
+        every route, so of the URLs the fake hands out for itself (an upload's ``url``)."""
         self.renamed_slugs: dict[str, str] = {}
         """Slugs workspaces no longer have, to the workspace id (they answer ``410``)."""
 
@@ -360,12 +368,25 @@ class Store:
         key_id: str | None = None,
         secret: str | None = None,
         bearer: bool = False,
+        person: bool = False,
     ) -> ApiKey:
-        """Mint a key for ``workspace``."""
+        """Mint a key for ``workspace``; ``person`` mints a signed-in person's session token
+        (``sess_…``, sent as ``Authorization: Bearer``) instead."""
         if role not in ROLE_RANK:
             raise ValueError(f"role must be one of {sorted(ROLE_RANK)}, got {role!r}")
         chosen = tuple(scopes) if scopes is not None else DEFAULT_SCOPES[role]
-        if bearer:
+        if person:
+            key = ApiKey(
+                key_id=key_id or self.ids.new("sess_"),
+                secret=secret or self.ids.token("sess_", 24),
+                workspace_id=str(workspace["id"]),
+                role=role,
+                scopes=chosen,
+                bearer=True,
+                person=True,
+            )
+            self.bearer[key.secret] = key
+        elif bearer:
             key = ApiKey(
                 key_id=key_id or self.ids.new("dk_"),
                 secret=secret or self.ids.token("pk_test_"),

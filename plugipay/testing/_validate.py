@@ -11,14 +11,19 @@ import functools
 import re
 import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
+from urllib.parse import urlsplit
 
 from ._wire import ApiError, FieldProblem
 
 __all__ = [
     "Rule",
+    "bool_rule",
     "check_fields",
+    "color_rule",
     "email_rule",
+    "image_url_rule",
     "js_len",
+    "secret_rule",
     "string_rule",
     "validation_error",
 ]
@@ -33,6 +38,8 @@ _EMAIL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+{_LABEL}")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _AREA_CITY = re.compile(r"[A-Z][A-Za-z]+(?:/[A-Za-z0-9][A-Za-z0-9_+-]*)+")
+_COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
+_FILE_URL = re.compile(r"(?:/[^/?#]+)*/api/v1/files/[^/?#]+")
 
 
 def js_len(text: str) -> int:
@@ -58,6 +65,45 @@ def string_rule(low: int, high: int, *, prefix: str | None = None) -> Rule:
         return None
 
     return rule
+
+
+def bool_rule(name: str, value: object) -> Problem | None:
+    """``true`` or ``false``."""
+    if not isinstance(value, bool):
+        return "invalid", f"{name} must be true or false"
+    return None
+
+
+def color_rule(name: str, value: object) -> Problem | None:
+    """A colour written ``#RRGGBB`` (hex digits in either case)."""
+    if not isinstance(value, str) or not _COLOR.fullmatch(value):
+        return "invalid", f"{name} must be a colour written #RRGGBB"
+    return None
+
+
+def image_url_rule(name: str, value: object) -> Problem | None:
+    """An absolute http(s) URL, or the ``…/api/v1/files/<name>`` path an upload answered; at
+    most 2048 characters."""
+    if not isinstance(value, str) or not 1 <= len(value) <= 2048:
+        return "invalid", f"{name} must be a URL of at most 2048 characters"
+    if _FILE_URL.fullmatch(value):
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return "invalid", f"{name} must be an absolute http(s) URL or an uploaded file's url"
+    return None
+
+
+def secret_rule(name: str, value: object) -> Problem | None:
+    """A credential of 8-1024 characters without whitespace (a key pasted with a line break is
+    refused). Its problems never quote the value."""
+    if not isinstance(value, str):
+        return "invalid", f"{name} must be a string"
+    if not 8 <= len(value) <= 1024:
+        return "invalid", f"{name} must be 8-1024 characters long"
+    if any(c.isspace() for c in value):
+        return "invalid", f"{name} must not contain spaces or line breaks"
+    return None
 
 
 def email_rule(name: str, value: object) -> Problem | None:

@@ -117,6 +117,9 @@ class RawClient:
     def patch(self, target: str, **kwargs: Any) -> httpx.Response:
         return self.request("PATCH", target, **kwargs)
 
+    def put(self, target: str, **kwargs: Any) -> httpx.Response:
+        return self.request("PUT", target, **kwargs)
+
     def delete(self, target: str, **kwargs: Any) -> httpx.Response:
         return self.request("DELETE", target, **kwargs)
 
@@ -129,6 +132,44 @@ class RawClient:
         assert response.status_code == 201, response.text
         data: dict[str, Any] = response.json()["data"]
         return data
+
+
+class BearerClient:
+    """Requests sent with ``Authorization: Bearer <token>`` (a dashboard key, or a person's
+    session such as ``fake.session_token``) through the fake's in-process transport."""
+
+    def __init__(self, fake: FakePlugipay, token: str) -> None:
+        self.fake = fake
+        self.token = token
+        self.http = httpx.Client(transport=fake.transport)
+
+    def request(
+        self,
+        method: str,
+        target: str,
+        *,
+        json: object = _UNSET,
+        idempotency_key: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """Send ``method target`` with a canonical JSON body, unsigned."""
+        body = body_bytes(json, None)
+        sent = {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
+        if body:
+            sent["Content-Type"] = "application/json"
+        if idempotency_key is not None:
+            sent["Idempotency-Key"] = idempotency_key
+        sent.update(headers or {})
+        return self.http.request(method, self.fake.base_url + target, content=body, headers=sent)
+
+    def get(self, target: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", target, **kwargs)
+
+    def post(self, target: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", target, **kwargs)
+
+    def delete(self, target: str, **kwargs: Any) -> httpx.Response:
+        return self.request("DELETE", target, **kwargs)
 
 
 def error_of(response: httpx.Response) -> tuple[int, str]:

@@ -498,3 +498,24 @@ def test_the_usage_errors_have_their_own_codes_and_status_0() -> None:
         err = cls("not sent")
         assert (err.code, err.status) == (code, 0)
         assert str(err) == f"{code}: not sent (status=0)"
+
+
+def test_person_only_is_its_own_permission_error_saying_what_it_means() -> None:
+    from plugipay import PermissionDeniedError, PersonOnlyError
+
+    body = b'{"data":null,"error":{"code":"PERSON_ONLY","message":"person only"},"meta":{}}'
+    err = error_from_response(403, body, {})
+    assert type(err) is PersonOnlyError and isinstance(err, PermissionDeniedError)
+    assert (err.status, err.code) == (403, "person_only")
+    assert err.message == (
+        "only a person signed in to the Plugipay dashboard (a browser session) can do this: API "
+        "keys and the account are managed there, and no API key may mint or revoke keys, whether "
+        "HMAC-signed or a Bearer dashboard key (the server said: person only)"
+    )
+    again = pickle.loads(pickle.dumps(err))
+    assert type(again) is PersonOnlyError and again.message == err.message
+    # Another 403 stays what it was.
+    other = b'{"data":null,"error":{"code":"INSUFFICIENT_SCOPE","message":"no"},"meta":{}}'
+    assert type(error_from_response(403, other, {})) is PermissionDeniedError
+    # The code alone, at another status, is not taken for it.
+    assert type(error_from_response(400, body, {})) is not PersonOnlyError

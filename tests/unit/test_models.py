@@ -652,12 +652,18 @@ def test_event_built_by_hand_writes_data_back() -> None:
 def test_public_models_module() -> None:
     assert models.__all__ == sorted(models.__all__)
     classes = {
+        "AdapterConfig",
+        "ApiKey",
         "AvailableBalance",
         "BankAccount",
+        "BillingPlan",
+        "BillingSupport",
+        "BillingTier",
         "CashFlowBucket",
         "CashFlowReport",
         "CheckoutCustomer",
         "CheckoutSession",
+        "CheckoutSettings",
         "Customer",
         "EventRecord",
         "GiftCard",
@@ -671,6 +677,9 @@ def test_public_models_module() -> None:
         "LineItem",
         "ManagedOnboardingState",
         "ManagedSubAccount",
+        "ManualBankAccount",
+        "PartnerUsage",
+        "PartnerUsageLine",
         "PartnerWorkspace",
         "Payout",
         "Plan",
@@ -684,6 +693,8 @@ def test_public_models_module() -> None:
         "Refund",
         "Resource",
         "Subscription",
+        "Template",
+        "UploadedFile",
         "WebhookAttempt",
         "WebhookDelivery",
         "WebhookEndpoint",
@@ -692,6 +703,8 @@ def test_public_models_module() -> None:
         "WorkspaceMember",
     }
     aliases = {
+        "AdapterKind",
+        "AdapterStatus",
         "CancelReason",
         "CheckoutMethod",
         "CheckoutSessionStatus",
@@ -703,6 +716,7 @@ def test_public_models_module() -> None:
         "GiftCardKind",
         "GiftCardStatus",
         "InvoiceStatus",
+        "KybStatus",
         "LedgerAccountCode",
         "LedgerDirection",
         "MemberStatus",
@@ -718,6 +732,7 @@ def test_public_models_module() -> None:
         "Role",
         "SubscriptionStatus",
         "TaxMode",
+        "TemplateKind",
         "UsageAggregate",
         "WorkspaceStatus",
     }

@@ -161,3 +161,10 @@ def test_a_merchant_has_buckets_of_its_own() -> None:
     assert bucket_key("writes", None) == "writes"
     assert bucket_key("writes", "acc_1") == "writes acc_1"
     assert bucket_key("writes", "acc_1") != bucket_key("writes", "acc_2")
+
+
+def test_each_mode_has_buckets_of_its_own() -> None:
+    assert bucket_key("reads", None, "live") == "reads mode=live"
+    assert bucket_key("reads", "acc_1", "test") == "reads acc_1 mode=test"
+    assert bucket_key("reads", None, "live") != bucket_key("reads", None, "test")
+    assert bucket_key("reads", None, None) == bucket_key("reads", None) == "reads"

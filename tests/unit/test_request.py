@@ -7,7 +7,13 @@ import re
 import pytest
 
 from plugipay._config import ClientConfig, resolve_config
-from plugipay._request import USER_AGENT, PreparedRequest, attempt_headers, prepare
+from plugipay._request import (
+    USER_AGENT,
+    PreparedRequest,
+    attempt_headers,
+    prepare,
+    prepare_upload,
+)
 from plugipay._signing import parse_authorization, sign_request
 from plugipay._urls import quote_segment
 
@@ -165,6 +171,64 @@ def test_on_behalf_of_header_when_configured() -> None:
     config = _config(on_behalf_of="acc_01HXMERCHANT")
     headers = attempt_headers(config, prepare(config, "GET", "/api/v1/customers"), TS)
     assert headers["X-Plugipay-On-Behalf-Of"] == "acc_01HXMERCHANT"
+
+
+def test_mode_header_when_configured_and_never_signed() -> None:
+    live = _config(mode="live")
+    prepared = prepare(live, "PUT", "/api/v1/adapters/manual", body={"a": 1}, idempotency_key="k")
+    headers = attempt_headers(live, prepared, TS)
+    assert headers["X-Plugipay-Mode"] == "live"
+    # The same signature as without the mode: the header is not part of what is signed.
+    assert headers["Authorization"] == attempt_headers(_config(), prepared, TS)["Authorization"]
+    assert "X-Plugipay-Mode" not in attempt_headers(_config(), prepared, TS)
+    assert live.replace(mode="test").mode == "test"
+    assert live.replace(mode=None).mode is None
+    assert repr(live).endswith("max_retries=2, mode='live')")
+    for bad in ("Live", "sandbox", ""):
+        with pytest.raises(ValueError, match="mode must be 'live' or 'test'"):
+            _config(mode=bad)
+        with pytest.raises(ValueError, match="mode must be 'live' or 'test'"):
+            live.replace(mode=bad)
+
+
+def test_an_upload_is_signed_over_the_empty_body_with_its_own_content_type() -> None:
+    config = _config(base_url="https://gw.example/pp")
+    form = b'--b\r\nContent-Disposition: form-data; name="file"\r\n\r\nxyz\r\n--b--\r\n'
+    prepared = prepare_upload(
+        config, "/api/v1/uploads/image", form, "multipart/form-data; boundary=b",
+        idempotency_key="up-1",
+    )  # fmt: skip
+    assert (prepared.method, prepared.target, prepared.body) == (
+        "POST",
+        "/pp/api/v1/uploads/image",
+        form,
+    )
+    headers = attempt_headers(config, prepared, TS)
+    assert headers["Content-Type"] == "multipart/form-data; boundary=b"
+    assert headers["Idempotency-Key"] == "up-1"
+    parsed = parse_authorization(headers["Authorization"])
+    assert parsed is not None
+    assert parsed.signature == sign_request(
+        SECRET, "POST", "/pp/api/v1/uploads/image", TS, b"", "up-1"
+    )
+    assert parsed.signature != sign_request(
+        SECRET, "POST", "/pp/api/v1/uploads/image", TS, form, "up-1"
+    )
+    assert UUID4_KEY.fullmatch(
+        str(prepare_upload(config, "/api/v1/uploads/image", form, "multipart/form-data; boundary=b").idempotency_key)
+    )  # fmt: skip
+    with pytest.raises(ValueError, match="an upload must have a body"):
+        prepare_upload(config, "/api/v1/uploads/image", b"", "multipart/form-data; boundary=b")
+    with pytest.raises(ValueError, match="content_type must not contain CR, LF"):
+        prepare_upload(config, "/api/v1/uploads/image", form, "multipart/form-data\r\nX: 1")
+
+
+def test_a_prepared_requests_repr_leaves_the_body_out() -> None:
+    prepared = prepare(_config(), "PUT", "/api/v1/adapters/xendit", body={"secretKey": "xnd_1"})
+    assert repr(prepared) == (
+        "PreparedRequest(method='PUT', target='/api/v1/adapters/xendit', body=<21 bytes>, "
+        f"idempotency_key={prepared.idempotency_key!r})"
+    )
 
 
 def test_bearer_auth_for_api_key_configs() -> None:

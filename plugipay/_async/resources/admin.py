@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from datetime import date, datetime
 
 from ... import _validation as checks
 from ..._fields import Field, Fields
-from ..._models.platform import PartnerWorkspace
+from ..._models.platform import PartnerUsage, PartnerWorkspace
 from ..._urls import quote_segment
+from ..._validation import check_date_or_datetime, date_or_datetime_wire
 from ._base import AsyncResource
 
 __all__ = ["AsyncAdmin"]
@@ -35,7 +37,8 @@ FIELDS = Fields(
 
 
 class AsyncAdmin(AsyncResource):
-    """Provision and read merchant workspaces under a partner's billing."""
+    """Provision and read merchant workspaces under a partner's billing, and what the partner
+    owes for them."""
 
     __slots__ = ()
 
@@ -59,3 +62,23 @@ class AsyncAdmin(AsyncResource):
         """One partner workspace by its merchant account id."""
         path = f"{_PATH}/{quote_segment(account_id, 'account_id')}"
         return await self._call(PartnerWorkspace, "GET", path)
+
+    async def partner_usage(
+        self,
+        *,
+        partner: str,
+        from_: datetime | date | str,
+        to: datetime | date | str,
+    ) -> PartnerUsage:
+        """What ``partner`` owes for its merchants from ``from_`` to ``to`` (a ``date``, sent
+        ``YYYY-MM-DD``, a ``datetime``, sent ISO 8601 UTC, or an ISO string): each merchant's
+        payments, volume and fee after the partner's discount, and the total."""
+        checks.text(255)("partner", partner)
+        check_date_or_datetime("from_", from_, required=True)
+        check_date_or_datetime("to", to, required=True)
+        query = [
+            ("partner", partner),
+            ("from", date_or_datetime_wire(from_)),
+            ("to", date_or_datetime_wire(to)),
+        ]
+        return await self._call(PartnerUsage, "GET", "/api/v1/admin/partner/usage", query=query)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..._envelope import Envelope
 from ..._exceptions import InvalidResponseError
-from ..._request import prepare
+from ..._request import prepare, prepare_upload
 from .._download import Download
 from .._pagination import CursorPaginator
 
@@ -64,12 +64,25 @@ class Resource:
             method, path, decode, query=query, body=body, idempotency_key=idempotency_key
         )
 
+    def _call_optional(self, cls: type[M], path: str) -> M | None:
+        """A GET whose answer is one ``cls`` or ``null`` (nothing there yet)."""
+
+        def decode(envelope: Envelope) -> M | None:
+            if envelope.data is None:
+                return None
+            if not isinstance(envelope.data, dict):
+                raise InvalidResponseError(f"GET {path} answered neither an object nor null")
+            return structure(envelope.data, cls)
+
+        return self._client._request("GET", path, decode)
+
     def _call_list(
         self,
         cls: type[M],
         method: str,
         path: str,
         *,
+        query: Iterable[tuple[str, object]] | None = None,
         body: Mapping[str, object] | None = None,
         idempotency_key: str | None = None,
     ) -> list[M]:
@@ -83,8 +96,32 @@ class Resource:
             return structure_many(envelope.data, cls)
 
         return self._client._request(
-            method, path, decode, body=body, idempotency_key=idempotency_key
+            method, path, decode, query=query, body=body, idempotency_key=idempotency_key
         )
+
+    def _upload(
+        self,
+        cls: type[M],
+        path: str,
+        content: bytes,
+        content_type: str,
+        *,
+        idempotency_key: str | None = None,
+    ) -> M:
+        """POST a body made already (a multipart form), signed over the empty body; every retry
+        resends the same bytes with the same key."""
+
+        def decode(envelope: Envelope) -> M:
+            if not isinstance(envelope.data, dict):
+                raise InvalidResponseError(
+                    f"POST {path} answered without the object it should return"
+                )
+            return structure(envelope.data, cls)
+
+        prepared = prepare_upload(
+            self._client._config, path, content, content_type, idempotency_key=idempotency_key
+        )
+        return self._client._send(prepared, decode)
 
     def _download(
         self,
@@ -92,12 +129,24 @@ class Resource:
         accept: str,
         *,
         query: Iterable[tuple[str, object]] | None = None,
+        method: str = "GET",
+        body: Mapping[str, object] | None = None,
+        idempotency_key: str | None = None,
     ) -> tuple[str | None, bytes]:
-        """GET a document: its ``Content-Type`` header and its whole body."""
-        prepared = prepare(self._client._config, "GET", path, query=query, accept=accept)
-        response, body = self._client._send_download(prepared)
+        """Fetch a document (by GET, or a POST that renders one): its ``Content-Type`` header and
+        its whole body."""
+        prepared = prepare(
+            self._client._config,
+            method,
+            path,
+            query=query,
+            body=body,
+            idempotency_key=idempotency_key,
+            accept=accept,
+        )
+        response, body_bytes = self._client._send_download(prepared)
         content_type: str | None = response.headers.get("content-type")
-        return content_type, body
+        return content_type, body_bytes
 
     def _stream(
         self,

@@ -20,7 +20,10 @@ from .._routing import Route
 from . import (
     adapters,
     admin,
+    api_keys,
+    billing,
     checkout_sessions,
+    checkout_settings,
     customers,
     events,
     gift_cards,
@@ -35,6 +38,8 @@ from . import (
     refunds,
     reports,
     subscriptions,
+    templates,
+    uploads,
     webhook_endpoints,
     workspaces,
 )
@@ -61,6 +66,11 @@ MODULES: tuple[ModuleType, ...] = (
     reports,
     receipts,
     gift_cards,
+    templates,
+    checkout_settings,
+    uploads,
+    api_keys,
+    billing,
 )
 """Every resource module, in routing order."""
 

@@ -4,10 +4,11 @@ and the workspace a path names as the caller may see it."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping, Sequence
 
 from .._ids import iso_ms, parse_iso
-from .._routing import Call
-from .._store import ROLE_RANK, Obj, SortKey, Store, decode_cursor, encode_cursor, wire
+from .._routing import Call, Result
+from .._store import ROLE_RANK, Kind, Obj, SortKey, Store, decode_cursor, encode_cursor, wire
 from .._validate import problem, validation_error
 from .._wire import ApiError
 
@@ -18,6 +19,8 @@ __all__ = [
     "bad_query",
     "choice",
     "conflict",
+    "date_bound",
+    "filtered_page",
     "forbidden",
     "limit",
     "list_page",
@@ -102,6 +105,27 @@ def time_query(call: Call, name: str, *, upper: bool = False) -> str | None:
     return iso_ms(math.ceil(unix * 1000) / 1000 if upper else unix)
 
 
+_DAY = 86_400.0
+
+
+def date_bound(call: Call, name: str, *, upper: bool) -> str | None:
+    """The query parameter ``name`` (an ISO 8601 date or date-time, or unix seconds) as a stored
+    stamp, for an inclusive window: ``stamp >= bound`` from it, or with ``upper``
+    ``stamp <= bound`` up to it, where a bare date means the end of that day."""
+    text = call.query.get(name)
+    if not text:
+        return None
+    try:
+        unix: float | None = float(text)
+    except ValueError:
+        unix = parse_iso(text)
+        if unix is not None and upper and len(text) == 10:  # a date: through its last ms
+            unix += _DAY - 0.001
+    if unix is None or not _MIN_UNIX <= unix < _MAX_UNIX:
+        raise bad_query(name, f"{name} must be an ISO 8601 date or date-time, or unix seconds")
+    return iso_ms(math.ceil(unix * 1000) / 1000 if upper else math.floor(unix * 1000) / 1000)
+
+
 def choice(call: Call, name: str, allowed: tuple[str, ...], default: str | None) -> str | None:
     """The query parameter ``name``, one of ``allowed`` (``default`` when absent or empty)."""
     value = call.query.get(name)
@@ -113,9 +137,12 @@ def choice(call: Call, name: str, allowed: tuple[str, ...], default: str | None)
 
 
 def list_page(
-    page: tuple[list[Obj], SortKey | None, bool], size: int
+    page: tuple[list[Obj], SortKey | None, bool],
+    size: int,
+    shape: Callable[[Obj], object] = wire,
 ) -> tuple[int, object, dict[str, object]]:
-    """A list handler's result from ``Collection.page``: wire copies and the page meta."""
+    """A list handler's result from ``Collection.page``: each item as ``shape`` answers it (wire
+    copies by default) and the page meta."""
     items, last, has_more = page
     cursor = encode_cursor(last) if has_more and last is not None else None
     meta: dict[str, object] = {
@@ -123,7 +150,72 @@ def list_page(
         "cursor": cursor,
         "hasMore": has_more,
     }
-    return 200, [wire(obj) for obj in items], meta
+    return 200, [shape(obj) for obj in items], meta
+
+
+Choices = Sequence[str] | Mapping[str, object]
+"""The values a query filter accepts: the stored values themselves, or each query text mapped to
+the stored value it stands for (``{"true": True, "false": False}``)."""
+
+
+def filtered_page(
+    call: Call,
+    kind: Kind,
+    fields: Mapping[str, str] | None = None,
+    *,
+    choices: Mapping[str, Choices] | None = None,
+    window: tuple[str, str, str] | None = None,
+    mode_field: str | None = None,
+    scope: str | None = None,
+    default_limit: int = 20,
+    sortable: bool = True,
+    shape: Callable[[Obj], object] = wire,
+) -> Result:
+    """One page of ``kind`` as a list route answers it.
+
+    The query is read in this order, so the first bad parameter is the one reported: ``limit``;
+    ``order`` (``asc``/``desc``, newest first by default; ignored unless ``sortable``); then each
+    of ``fields`` (wire field → query name), keeping the objects whose field equals the query's
+    value (an empty value filters nothing; a name in ``choices`` must be one of its values); then
+    ``window`` (field, after, before), strict time bounds on that field. ``mode_field`` keeps only
+    the key's mode; ``scope`` defaults to the acting workspace's ``accountId``.
+    """
+    size = limit(call, default_limit)
+    descending = not sortable or choice(call, "order", ("asc", "desc"), "desc") == "desc"
+    allowed = choices or {}
+    wanted: list[tuple[str, object]] = []
+    for field, name in (fields or {}).items():
+        accepted = allowed.get(name)
+        if accepted is None:
+            text = call.query.get(name) or None
+            value: object = text
+        else:
+            text = choice(call, name, tuple(accepted), None)
+            value = accepted[text] if isinstance(accepted, Mapping) and text is not None else text
+        if text is not None:
+            wanted.append((field, value))
+    stamp, since, until = window if window is not None else ("", "", "")
+    lower = time_query(call, since) if since else None
+    upper = time_query(call, until, upper=True) if until else None
+    if mode_field is not None:
+        wanted.insert(0, (mode_field, call.mode))
+    keep: Callable[[Obj], bool] | None = None
+    if wanted or lower is not None or upper is not None:
+
+        def keep(obj: Obj) -> bool:
+            if not all(obj[field] == value for field, value in wanted):
+                return False
+            at = str(obj[stamp]) if stamp else ""
+            return (lower is None or at > lower) and (upper is None or at < upper)
+
+    page = call.store[kind].page(
+        str(call.acting["accountId"]) if scope is None else scope,
+        after=after(call),
+        descending=descending,
+        limit=size,
+        keep=keep,
+    )
+    return list_page(page, size, shape)
 
 
 def role_at_least(call: Call, role: str, action: str) -> None:

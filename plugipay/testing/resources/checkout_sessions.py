@@ -55,7 +55,7 @@ from .._validate import (
     validation_error,
 )
 from .._wire import ApiError, Document
-from ._common import after, bad_query, choice, limit, list_page, not_found, time_query
+from ._common import bad_query, filtered_page, not_found
 from .customers import CUSTOMERS
 
 __all__ = [
@@ -382,7 +382,7 @@ def _expire(store: Store, session: Obj, due: float) -> None:
 def _session(call: Call) -> Obj:
     found = call.store[CHECKOUT_SESSIONS].get(call.params["session"], str(call.acting["accountId"]))
     # A key sees only its own mode's sessions (SPEC-MONEY §2): a test key can't touch live money.
-    if found is None or found["mode"] != call.key.mode:
+    if found is None or found["mode"] != call.mode:
         raise not_found("Checkout session")
     return found
 
@@ -428,7 +428,7 @@ def create(call: Call) -> Result:
         "workspaceName": ws["name"],
         "customerId": customer_id,
         "customer": None if customer is None else _customer_view(customer),
-        "mode": call.key.mode,
+        "mode": call.mode,
         "status": "open",
         "amount": body["amount"],
         "currency": body["currency"],
@@ -459,32 +459,14 @@ def get(call: Call) -> Result:
 
 
 def list_sessions(call: Call) -> Result:
-    size = limit(call, 20)
-    descending = choice(call, "order", ("asc", "desc"), "desc") == "desc"
-    status = choice(call, "status", STATUSES, None)
-    customer_id = call.query.get("customerId") or None
-    after_stamp = time_query(call, "createdAfter")
-    before_stamp = time_query(call, "createdBefore", upper=True)
-    mode = call.key.mode
-
-    def keep(session: Obj) -> bool:
-        created = str(session["createdAt"])
-        return (
-            session["mode"] == mode
-            and (status is None or session["status"] == status)
-            and (customer_id is None or session["customerId"] == customer_id)
-            and (after_stamp is None or created > after_stamp)
-            and (before_stamp is None or created < before_stamp)
-        )
-
-    page = call.store[CHECKOUT_SESSIONS].page(
-        str(call.acting["accountId"]),
-        after=after(call),
-        descending=descending,
-        limit=size,
-        keep=keep,
+    return filtered_page(
+        call,
+        CHECKOUT_SESSIONS,
+        {"status": "status", "customerId": "customerId"},
+        choices={"status": STATUSES},
+        window=("createdAt", "createdAfter", "createdBefore"),
+        mode_field="mode",
     )
-    return list_page(page, size)
 
 
 def cancel(call: Call) -> Result:

@@ -16,16 +16,13 @@ Every call sees the acting workspace's events in the key's mode only. Records ar
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
-
 from .._events import EVENT_TYPES, EVENTS, aggregate_type_of, event_scope
-from .._ids import iso_ms, parse_iso
+from .._ids import iso_ms
 from .._routing import Call, Result, Route
 from .._store import Obj, wire
 from .._validate import Rule, check_fields, require_object, string_rule
 from .._wire import ApiError
-from ._common import after, bad_query, choice, limit, list_page, not_found
+from ._common import filtered_page, not_found
 
 __all__ = ["ROUTES"]
 
@@ -33,55 +30,19 @@ _READ = "plugipay:event:read"
 _WRITE = "plugipay:event:write"
 MAX_REPLAY = 100
 
-# Stamps of four-digit years compare correctly as strings; nothing stored lies outside them.
-_MIN_UNIX = -30_610_224_000.0  # 1000-01-01T00:00:00Z
-_MAX_UNIX = 253_402_300_800.0  # 10000-01-01T00:00:00Z
-
 
 def _scope(call: Call) -> str:
-    return event_scope(str(call.acting["accountId"]), call.key.mode)
-
-
-def _instant(call: Call, name: str) -> float | None:
-    """The query parameter ``name`` as unix seconds (ISO 8601 or a number), if given."""
-    text = call.query.get(name)
-    if not text:
-        return None
-    try:
-        unix: float | None = float(text)
-    except ValueError:
-        unix = parse_iso(text)
-    if unix is None or not _MIN_UNIX <= unix < _MAX_UNIX:  # also refuses nan and ±inf
-        raise bad_query(
-            name, f"{name} must be ISO 8601 or unix seconds, from year 1000 to year 9999"
-        )
-    return unix
+    return event_scope(str(call.acting["accountId"]), call.mode)
 
 
 def list_events(call: Call) -> Result:
-    size = limit(call, 20)
-    descending = choice(call, "order", ("asc", "desc"), "desc") == "desc"
-    event_type = call.query.get("type") or None
-    start, end = _instant(call, "occurredAfter"), _instant(call, "occurredBefore")
-    # Stored stamps have whole milliseconds: "after t" is "after floor(t)", "before t" is
-    # "before ceil(t)" in milliseconds.
-    after_stamp = None if start is None else iso_ms(start)
-    before_stamp = None if end is None else iso_ms(math.ceil(end * 1000) / 1000)
-    keep: Callable[[Obj], bool] | None = None
-    if event_type is not None or after_stamp is not None or before_stamp is not None:
-
-        def keep(record: Obj) -> bool:
-            occurred = str(record["occurredAt"])
-            return (
-                (event_type is None or record["type"] == event_type)
-                and (after_stamp is None or occurred > after_stamp)
-                and (before_stamp is None or occurred < before_stamp)
-            )
-
-    page = call.store[EVENTS].page(
-        _scope(call), after=after(call), descending=descending, limit=size, keep=keep
+    return filtered_page(
+        call,
+        EVENTS,
+        {"type": "type"},
+        window=("occurredAt", "occurredAfter", "occurredBefore"),
+        scope=_scope(call),
     )
-    return list_page(page, size)
 
 
 def _event(call: Call, ident: str) -> Obj | None:
@@ -159,7 +120,7 @@ def replay(call: Call) -> Result:
 
 
 def trigger(call: Call) -> Result:
-    if call.key.mode != "test":
+    if call.mode != "test":
         raise ApiError(403, "TEST_MODE_ONLY", "Events can only be triggered with a test-mode key")
     body = require_object(call.body)
     check_fields(body, _TRIGGER_RULES, required=("type", "aggregateId"))

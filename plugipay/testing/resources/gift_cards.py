@@ -49,7 +49,7 @@ from .._validate import (
     validation_error,
 )
 from .._wire import ApiError
-from ._common import after, choice, conflict, limit, list_page, not_found
+from ._common import conflict, filtered_page, not_found
 from .checkout_sessions import CURRENCIES
 from .customers import CUSTOMERS
 
@@ -247,7 +247,7 @@ def issue(call: Call) -> Result:
         "id": ident,
         "arn": f"arn:plugipay:{account}:gift_card/{ident}",
         "accountId": account,
-        "mode": call.key.mode,
+        "mode": call.mode,
         "code": code if code is not None else _new_code(store, account),
         "currency": body.get("currency") or ws["defaultCurrency"],
         "initialBalance": amount,
@@ -285,27 +285,13 @@ def issue(call: Call) -> Result:
 
 
 def list_cards(call: Call) -> Result:
-    size = limit(call, 20)
-    descending = choice(call, "order", ("asc", "desc"), "desc") == "desc"
-    status = choice(call, "status", STATUSES, None)
-    customer_id = call.query.get("customerId") or None
-    mode = call.key.mode
-
-    def keep(card: Obj) -> bool:
-        return (
-            card["mode"] == mode
-            and (status is None or card["status"] == status)
-            and (customer_id is None or card["customerId"] == customer_id)
-        )
-
-    page = call.store[GIFT_CARDS].page(
-        str(call.acting["accountId"]),
-        after=after(call),
-        descending=descending,
-        limit=size,
-        keep=keep,
+    return filtered_page(
+        call,
+        GIFT_CARDS,
+        {"status": "status", "customerId": "customerId"},
+        choices={"status": STATUSES},
+        mode_field="mode",
     )
-    return list_page(page, size)
 
 
 def get(call: Call) -> Result:

@@ -54,7 +54,7 @@ from .._validate import (
     validation_error,
 )
 from .._wire import ApiError, Document
-from ._common import after, bad_query, choice, limit, list_page, not_found
+from ._common import bad_query, filtered_page, not_found
 from .checkout_sessions import CURRENCIES, RECEIPTS, issue_receipt
 from .customers import CUSTOMERS
 
@@ -473,7 +473,7 @@ def create(call: Call) -> Result:
         lines=[dict(line) for line in lines],
         discount=discount,
         tax=tax,
-        mode=call.key.mode,
+        mode=call.mode,
         now=call.now,
         due_at=None if due is None else iso_ms(parse_iso(str(due)) or 0.0),
         subscription_id=None if sub_id is None else str(sub_id),
@@ -490,29 +490,13 @@ def get(call: Call) -> Result:
 
 
 def list_invoices(call: Call) -> Result:
-    size = limit(call, 20)
-    descending = choice(call, "order", ("asc", "desc"), "desc") == "desc"
-    status = choice(call, "status", STATUSES, None)
-    customer_id = call.query.get("customerId") or None
-    sub_id = call.query.get("subscriptionId") or None
-    mode = call.key.mode
-
-    def keep(invoice: Obj) -> bool:
-        return (
-            invoice["_mode"] == mode
-            and (status is None or invoice["status"] == status)
-            and (customer_id is None or invoice["customerId"] == customer_id)
-            and (sub_id is None or invoice["subscriptionId"] == sub_id)
-        )
-
-    page = call.store[INVOICES].page(
-        str(call.acting["accountId"]),
-        after=after(call),
-        descending=descending,
-        limit=size,
-        keep=keep,
+    return filtered_page(
+        call,
+        INVOICES,
+        {"status": "status", "customerId": "customerId", "subscriptionId": "subscriptionId"},
+        choices={"status": STATUSES},
+        mode_field="_mode",
     )
-    return list_page(page, size)
 
 
 def _action(call: Call) -> Obj:

@@ -11,39 +11,19 @@ from __future__ import annotations
 
 from .._ledger import ACCOUNT_CODES, LEDGER, running_balances
 from .._routing import Call, Result, Route
-from .._store import Obj
-from ._common import after, choice, limit, list_page
+from ._common import choice, filtered_page
 from .checkout_sessions import CURRENCIES
 
 __all__ = ["ROUTES"]
 
 
 def list_entries(call: Call) -> Result:
-    size = limit(call, 20)
-    descending = choice(call, "order", ("asc", "desc"), "desc") == "desc"
-    code = choice(call, "code", ACCOUNT_CODES, None)
-    wanted = {
-        name: value
-        for name, value in (
-            ("code", code),
-            ("sourceType", call.query.get("sourceType") or None),
-            ("sourceId", call.query.get("sourceId") or None),
-            ("txId", call.query.get("txId") or None),
-        )
-        if value is not None
-    }
-
-    def keep(entry: Obj) -> bool:
-        return all(entry[name] == value for name, value in wanted.items())
-
-    page = call.store[LEDGER].page(
-        str(call.acting["accountId"]),
-        after=after(call),
-        descending=descending,
-        limit=size,
-        keep=keep if wanted else None,
+    return filtered_page(
+        call,
+        LEDGER,
+        {"code": "code", "sourceType": "sourceType", "sourceId": "sourceId", "txId": "txId"},
+        choices={"code": ACCOUNT_CODES},
     )
-    return list_page(page, size)
 
 
 def list_balances(call: Call) -> Result:

@@ -16,11 +16,9 @@ from .._wire import ApiError
 from ._common import (
     READ_WORKSPACE,
     WRITE_WORKSPACE,
-    after,
     conflict,
+    filtered_page,
     forbidden,
-    limit,
-    list_page,
     not_found,
     path_workspace,
     role_at_least,
@@ -109,9 +107,7 @@ def _may_grant(call: Call, role: object) -> None:
 
 def list_members(call: Call) -> Result:
     ws = path_workspace(call)
-    size = limit(call, 50)
-    page = call.store[MEMBERS].page(str(ws["id"]), after=after(call), descending=True, limit=size)
-    return list_page(page, size)
+    return filtered_page(call, MEMBERS, scope=str(ws["id"]), default_limit=50, sortable=False)
 
 
 def invite(call: Call) -> Result:

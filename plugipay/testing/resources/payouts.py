@@ -31,7 +31,7 @@ from .._validate import (
     validation_error,
 )
 from .._wire import ApiError
-from ._common import after, choice, limit, list_page, not_found
+from ._common import choice, filtered_page, not_found
 from .checkout_sessions import CURRENCIES
 
 __all__ = ["LOCKING", "PAYOUTS", "ROUTES", "STATUSES", "balance_view", "locked"]
@@ -207,17 +207,7 @@ def get(call: Call) -> Result:
 
 
 def list_payouts(call: Call) -> Result:
-    size = limit(call, 20)
-    descending = choice(call, "order", ("asc", "desc"), "desc") == "desc"
-    status = choice(call, "status", STATUSES, None)
-    page = call.store[PAYOUTS].page(
-        str(call.acting["accountId"]),
-        after=after(call),
-        descending=descending,
-        limit=size,
-        keep=None if status is None else (lambda p: p["status"] == status),
-    )
-    return list_page(page, size)
+    return filtered_page(call, PAYOUTS, {"status": "status"}, choices={"status": STATUSES})
 
 
 def cancel(call: Call) -> Result:

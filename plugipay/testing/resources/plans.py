@@ -31,7 +31,7 @@ from .._validate import (
     validation_error,
 )
 from .._wire import ApiError
-from ._common import after, choice, conflict, limit, list_page, not_found
+from ._common import conflict, filtered_page, not_found
 from .checkout_sessions import CURRENCIES
 
 __all__ = ["PLANS", "PRICES", "ROUTES", "find_price", "plan_wire"]
@@ -282,7 +282,7 @@ def create(call: Call) -> Result:
         "metadata": dict(metadata) if isinstance(metadata, dict) else {},
         "createdAt": stamp,
         "updatedAt": stamp,
-        "_mode": call.key.mode,
+        "_mode": call.mode,
     }
     store[PLANS].insert(plan, scope=account)
     return 201, _emit(call, "plugipay.plan.created.v1", plan), None
@@ -293,22 +293,13 @@ def get(call: Call) -> Result:
 
 
 def list_plans(call: Call) -> Result:
-    size = limit(call, 20)
-    descending = choice(call, "order", ("asc", "desc"), "desc") == "desc"
-    active = choice(call, "active", ("true", "false"), None)
-    mode = call.key.mode
-
-    def keep(plan: Obj) -> bool:
-        return plan["_mode"] == mode and (active is None or plan["active"] == (active == "true"))
-
-    page = call.store[PLANS].page(
-        str(call.acting["accountId"]),
-        after=after(call),
-        descending=descending,
-        limit=size,
-        keep=keep,
+    return filtered_page(
+        call,
+        PLANS,
+        {"active": "active"},
+        choices={"active": {"true": True, "false": False}},
+        mode_field="_mode",
     )
-    return list_page(page, size)
 
 
 def update(call: Call) -> Result:

@@ -20,10 +20,10 @@ from .._documents import (
 )
 from .._ids import iso_ms
 from .._routing import Call, Result, Route
-from .._store import Obj, encode_cursor, wire
+from .._store import Obj, wire
 from .._validate import check_fields, email_rule, problem, require_object, validation_error
 from .._wire import Document
-from ._common import after, bad_query, choice, limit, not_found, time_query
+from ._common import bad_query, filtered_page, not_found
 from .checkout_sessions import RECEIPTS
 from .customers import CUSTOMERS
 
@@ -52,36 +52,14 @@ def _customer(call: Call, receipt: Obj) -> Obj | None:
 
 
 def list_receipts(call: Call) -> Result:
-    size = limit(call, 20)
-    descending = choice(call, "order", ("asc", "desc"), "desc") == "desc"
-    source_type = choice(call, "sourceType", SOURCE_TYPES, None)
-    customer_id = call.query.get("customerId") or None
-    issued_after = time_query(call, "issuedAfter")
-    issued_before = time_query(call, "issuedBefore", upper=True)
-
-    def keep(receipt: Obj) -> bool:
-        issued = str(receipt["issuedAt"])
-        return (
-            (source_type is None or receipt["sourceType"] == source_type)
-            and (customer_id is None or receipt["customerId"] == customer_id)
-            and (issued_after is None or issued > issued_after)
-            and (issued_before is None or issued < issued_before)
-        )
-
-    items, last, has_more = call.store[RECEIPTS].page(
-        str(call.acting["accountId"]),
-        after=after(call),
-        descending=descending,
-        limit=size,
-        keep=keep,
+    return filtered_page(
+        call,
+        RECEIPTS,
+        {"sourceType": "sourceType", "customerId": "customerId"},
+        choices={"sourceType": SOURCE_TYPES},
+        window=("issuedAt", "issuedAfter", "issuedBefore"),
+        shape=summary,
     )
-    cursor = encode_cursor(last) if has_more and last is not None else None
-    meta: dict[str, object] = {
-        "page": {"limit": size, "hasMore": has_more, "nextCursor": cursor},
-        "cursor": cursor,
-        "hasMore": has_more,
-    }
-    return 200, [summary(r) for r in items], meta
 
 
 def get(call: Call) -> Result:

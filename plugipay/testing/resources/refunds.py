@@ -32,7 +32,7 @@ from .._validate import (
     validation_error,
 )
 from .._wire import ApiError
-from ._common import after, choice, limit, list_page, not_found
+from ._common import filtered_page, not_found
 from .checkout_sessions import CHECKOUT_SESSIONS, invalid_transition
 from .invoices import INVOICES
 
@@ -80,7 +80,7 @@ def _charge(call: Call, body: dict[str, object]) -> Obj:
     """What the body refunds, by ``chargeId`` or by source: a completed session or a paid
     invoice (holding ``_refunded``), of the key's own mode."""
     found = _find_charge(call, body)
-    if _mode_of(found) != call.key.mode:
+    if _mode_of(found) != call.mode:
         raise not_found("Charge")  # another mode's money does not exist for this key
     return found
 
@@ -216,34 +216,19 @@ def create(call: Call) -> Result:
 
 def get(call: Call) -> Result:
     found = call.store[REFUNDS].get(call.params["refund"], str(call.acting["accountId"]))
-    if found is None or found["_mode"] != call.key.mode:
+    if found is None or found["_mode"] != call.mode:
         raise not_found("Refund")
     return 200, wire(found), None
 
 
 def list_refunds(call: Call) -> Result:
-    size = limit(call, 20)
-    descending = choice(call, "order", ("asc", "desc"), "desc") == "desc"
-    status = choice(call, "status", STATUSES, None)
-    charge_id = call.query.get("chargeId") or None
-
-    mode = call.key.mode
-
-    def keep(refund: Obj) -> bool:
-        return (
-            refund["_mode"] == mode
-            and (status is None or refund["status"] == status)
-            and (charge_id is None or refund["chargeId"] == charge_id)
-        )
-
-    page = call.store[REFUNDS].page(
-        str(call.acting["accountId"]),
-        after=after(call),
-        descending=descending,
-        limit=size,
-        keep=keep,
+    return filtered_page(
+        call,
+        REFUNDS,
+        {"status": "status", "chargeId": "chargeId"},
+        choices={"status": STATUSES},
+        mode_field="_mode",
     )
-    return list_page(page, size)
 
 
 _READ = "plugipay:refund:read"

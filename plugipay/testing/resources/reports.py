@@ -21,15 +21,14 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from collections.abc import Iterable, Iterator, Sequence
 
-from .._ids import iso_ms, parse_iso
+from .._ids import iso_ms
 from .._ledger import LEDGER
 from .._routing import Call, Result, Route
 from .._store import Obj
 from .._wire import Document
-from ._common import bad_query, choice
+from ._common import bad_query, choice, date_bound
 from .checkout_sessions import CURRENCIES
 
 __all__ = [
@@ -56,30 +55,11 @@ CSV_COLUMNS = (
 CSV_ROWS_PER_CHUNK = 1_000
 """Rows per chunk of the CSV body (about 150 KB)."""
 
-_DAY = 86_400.0
-_MIN_UNIX = -30_610_224_000.0
-_MAX_UNIX = 253_402_300_800.0
-
-
-def _bound(call: Call, name: str, *, upper: bool) -> str | None:
-    text = call.query.get(name)
-    if not text:
-        return None
-    try:
-        unix: float | None = float(text)
-    except ValueError:
-        unix = parse_iso(text)
-        if unix is not None and upper and len(text) == 10:  # a date: through its last ms
-            unix += _DAY - 0.001
-    if unix is None or not _MIN_UNIX <= unix < _MAX_UNIX:
-        raise bad_query(name, f"{name} must be an ISO 8601 date or date-time, or unix seconds")
-    return iso_ms(math.ceil(unix * 1000) / 1000 if upper else math.floor(unix * 1000) / 1000)
-
 
 def _window(call: Call) -> tuple[str, str, str]:
     """``(from, to, currency)`` of a report request, defaults applied."""
-    start = _bound(call, "from", upper=False) or str(call.acting["createdAt"])
-    end = _bound(call, "to", upper=True) or iso_ms(call.now)
+    start = date_bound(call, "from", upper=False) or str(call.acting["createdAt"])
+    end = date_bound(call, "to", upper=True) or iso_ms(call.now)
     if start > end:
         raise bad_query("from", "from must not be after to")
     currency = choice(call, "currency", CURRENCIES, None) or str(call.acting["defaultCurrency"])
@@ -194,8 +174,8 @@ def cash_flow(call: Call) -> Result:
 
 
 def ledger_csv(call: Call) -> Result:
-    start = _bound(call, "from", upper=False)
-    end = _bound(call, "to", upper=True)
+    start = date_bound(call, "from", upper=False)
+    end = date_bound(call, "to", upper=True)
     currency = choice(call, "currency", CURRENCIES, None)
     entries = _entries(call)
     if start is not None or end is not None or currency is not None:

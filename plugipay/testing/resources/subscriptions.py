@@ -60,7 +60,7 @@ from .._validate import (
     validation_error,
 )
 from .._wire import ApiError
-from ._common import after, choice, limit, list_page, not_found
+from ._common import filtered_page, not_found
 from .customers import CUSTOMERS
 from .invoices import fail_collection, finalize_invoice, new_invoice, send_invoice, settle
 from .plans import PLANS, PRICES
@@ -472,7 +472,7 @@ def create(call: Call) -> Result:
         "metadata": dict(metadata) if isinstance(metadata, dict) else {},
         "createdAt": stamp,
         "updatedAt": stamp,
-        "_mode": call.key.mode,
+        "_mode": call.mode,
         "_anchor": start,
         "_index": -1,
         "_end": start,
@@ -512,29 +512,13 @@ def get(call: Call) -> Result:
 
 
 def list_subscriptions(call: Call) -> Result:
-    size = limit(call, 20)
-    descending = choice(call, "order", ("asc", "desc"), "desc") == "desc"
-    status = choice(call, "status", STATUSES, None)
-    customer_id = call.query.get("customerId") or None
-    plan_id = call.query.get("planId") or None
-    mode = call.key.mode
-
-    def keep(sub: Obj) -> bool:
-        return (
-            sub["_mode"] == mode
-            and (status is None or sub["status"] == status)
-            and (customer_id is None or sub["customerId"] == customer_id)
-            and (plan_id is None or sub["planId"] == plan_id)
-        )
-
-    page = call.store[SUBSCRIPTIONS].page(
-        str(call.acting["accountId"]),
-        after=after(call),
-        descending=descending,
-        limit=size,
-        keep=keep,
+    return filtered_page(
+        call,
+        SUBSCRIPTIONS,
+        {"status": "status", "customerId": "customerId", "planId": "planId"},
+        choices={"status": STATUSES},
+        mode_field="_mode",
     )
-    return list_page(page, size)
 
 
 def update(call: Call) -> Result:
@@ -629,7 +613,7 @@ def advance_clock(call: Call) -> Result:
         {"subscriptionId": string_rule(1, 255, prefix="sub_"), "days": _int_rule(1, 3650)},
         required=("subscriptionId", "days"),
     )
-    if call.key.mode != "test":
+    if call.mode != "test":
         raise ApiError(403, "TEST_MODE_ONLY", "Test clocks can only be moved with a test-mode key")
     sub = _sub(call, str(body["subscriptionId"]))
     if sub["status"] == "canceled":

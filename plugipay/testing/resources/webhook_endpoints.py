@@ -19,7 +19,6 @@ Endpoints and deliveries belong to the acting workspace and the key's mode; deli
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from .._deliveries import WEBHOOK_DELIVERIES, Endpoint
@@ -27,7 +26,7 @@ from .._events import event_scope
 from .._routing import Call, Result, Route
 from .._store import Obj, wire
 from .._validate import Rule, check_fields, js_len, require_object, string_rule
-from ._common import after, choice, limit, list_page, not_found
+from ._common import filtered_page, not_found
 
 __all__ = ["ROUTES"]
 
@@ -93,7 +92,7 @@ _ASSIGNED = frozenset(
 
 
 def _scope(call: Call) -> str:
-    return event_scope(str(call.acting["accountId"]), call.key.mode)
+    return event_scope(str(call.acting["accountId"]), call.mode)
 
 
 def _endpoint(call: Call) -> Endpoint:
@@ -118,7 +117,7 @@ def create(call: Call) -> Result:
     deliveries = call.store.events.deliveries
     endpoint = deliveries.add_endpoint(
         call.acting,
-        mode=call.key.mode,
+        mode=call.mode,
         url=str(body["url"]),
         events=[str(e) for e in events] if isinstance(events, list) else [],
         description=description if isinstance(description, str) else None,
@@ -142,29 +141,22 @@ def delete(call: Call) -> Result:
     return 204, None, None
 
 
+def _delivery_summary(record: Obj) -> Obj:
+    out = wire(record)
+    del out["attemptLog"]  # only a single delivery's answer carries it
+    return out
+
+
 def list_deliveries(call: Call) -> Result:
-    size = limit(call, 20)
-    endpoint_id = call.query.get("endpointId") or None
-    status = choice(call, "status", ("pending", "succeeded", "failed"), None)
-    event_type = call.query.get("type") or None
-    keep: Callable[[Obj], bool] | None = None
-    if endpoint_id is not None or status is not None or event_type is not None:
-
-        def keep(record: Obj) -> bool:
-            return (
-                (endpoint_id is None or record["endpointId"] == endpoint_id)
-                and (status is None or record["status"] == status)
-                and (event_type is None or record["type"] == event_type)
-            )
-
-    page = call.store[WEBHOOK_DELIVERIES].page(
-        _scope(call), after=after(call), descending=True, limit=size, keep=keep
+    return filtered_page(
+        call,
+        WEBHOOK_DELIVERIES,
+        {"endpointId": "endpointId", "status": "status", "type": "type"},
+        choices={"status": ("pending", "succeeded", "failed")},
+        scope=_scope(call),
+        sortable=False,
+        shape=_delivery_summary,
     )
-    status_code, items, meta = list_page(page, size)
-    assert isinstance(items, list)
-    for item in items:
-        del item["attemptLog"]  # only a single delivery's answer carries it
-    return status_code, items, meta
 
 
 def _delivery(call: Call) -> Obj:
