@@ -34,6 +34,8 @@ import yarl
 __all__ = ["AiohttpTransport", "DefaultAioHttpClient"]
 
 _CHUNK = 64 * 1024
+_LARGE_BODY = 1024 * 1024
+"""aiohttp's own threshold for warning about a bytes body (``payload.TOO_LARGE_BYTES_BODY``)."""
 _LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 """httpx's default pool limits."""
 
@@ -114,7 +116,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 url,
                 headers=list(request.headers.multi_items()),
                 skip_auto_headers=("Accept-Encoding", "User-Agent", "Content-Type"),
-                data=body or None,
+                data=_payload(body),
                 allow_redirects=False,
                 proxy=proxy,
                 proxy_auth=proxy_auth,
@@ -163,6 +165,22 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             await self._session.close()
         if self._fallback is not None:
             await self._fallback.aclose()
+
+
+def _payload(body: bytes) -> bytes | AsyncIterator[bytes] | None:
+    """The request body as aiohttp takes it: bytes, or for a large body (an image upload) slices
+    from a generator, since aiohttp warns that bytes past 1 MiB block the loop. httpx's
+    ``Content-Length`` header goes with it, so a large body is not sent chunked either."""
+    if not body:
+        return None
+    if len(body) <= _LARGE_BODY:
+        return body
+    return _slices(memoryview(body))
+
+
+async def _slices(view: memoryview) -> AsyncIterator[bytes]:
+    for start in range(0, len(view), _CHUNK):
+        yield bytes(view[start : start + _CHUNK])
 
 
 class _mapped:

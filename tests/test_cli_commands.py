@@ -430,6 +430,8 @@ def test_each_error_class_has_its_own_exit_status_listed_in_the_help() -> None:
         "BadRequestError": 10,
         "AuthenticationError": 11,
         "PermissionDeniedError": 12,
+        # A refinement of its status's class keeps that class's exit status.
+        "PersonOnlyError": 12,
         "NotFoundError": 13,
         "ConflictError": 14,
         "GoneError": 15,
