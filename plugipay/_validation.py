@@ -12,6 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime, timedelta
 
 from ._fields import Check
+from ._secrets import Secret
 from ._types import NotGiven
 from ._urls import check_header_value, format_datetime
 
@@ -728,18 +729,30 @@ def secret(max_length: int = 1024) -> Check:
     with no space or line break around it (a copy-paste slip). Messages never quote it."""
 
     def check(name: str, value: object) -> None:
-        if not isinstance(value, str):
+        # The string is only looked at inside _secret_problem, whose frame is gone by the time
+        # this one raises: a traceback's locals here show the Secret, never its value.
+        if isinstance(value, Secret):
+            problem = _secret_problem(value, max_length)
+        elif isinstance(value, str):
+            problem = _secret_problem(Secret(value), max_length)
+        else:
             raise TypeError(f"{name} must be a str, not {type(value).__name__}")
-        if not value:
-            raise ValueError(f"{name} must not be empty")
-        if len(value) > max_length:
-            raise ValueError(f"{name} must be at most {max_length} characters, got {len(value)}")
-        if value != value.strip():
-            raise ValueError(
-                f"{name} starts or ends with a space or a line break; paste the key alone"
-            )
+        if problem is not None:
+            raise ValueError(f"{name} {problem}")
 
     return check
+
+
+def _secret_problem(secret: Secret, max_length: int) -> str | None:
+    """What is wrong with a secret, in words that never quote it (``None`` when nothing is)."""
+    value = secret.reveal()
+    if not value:
+        return "must not be empty"
+    if len(value) > max_length:
+        return f"must be at most {max_length} characters, got {len(value)}"
+    if value != value.strip():
+        return "starts or ends with a space or a line break; paste the key alone"
+    return None
 
 
 def hex_color() -> Check:

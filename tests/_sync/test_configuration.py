@@ -858,6 +858,51 @@ def test_uploads_refuse_what_is_not_a_binary_file(
     assert server.calls.call_count == 0
 
 
+class _NonBlocking(io.RawIOBase):
+    """A non-blocking stream: the first bytes of an image, then "no data yet" (``None``)."""
+
+    def __init__(self, parts: list[bytes | None]) -> None:
+        self.parts = parts
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes | None:
+        return self.parts.pop(0) if self.parts else b""
+
+
+def test_a_non_blocking_stream_is_refused_not_sent_in_part(
+    server: respx.MockRouter, plug: PlugipayClient
+) -> None:
+    # Its first 20 bytes pass the type check; taking None for the end would send 20 of 69.
+    stream = _NonBlocking([PNG[:20], None, PNG[20:]])
+    with pytest.raises(TypeError, match=r"file.read\(\) gave None \(a non-blocking stream"):
+        plug.uploads.image(stream)  # type: ignore[arg-type]
+    assert server.calls.call_count == 0
+
+
+def test_a_file_object_read_past_its_start_says_where_it_was_read_from(
+    server: respx.MockRouter, plug: PlugipayClient, tmp_path: Path
+) -> None:
+    path = tmp_path / "logo.png"
+    path.write_bytes(PNG)
+    with open_file(path) as opened:
+        opened.read()
+        with pytest.raises(ValueError) as at_end:
+            plug.uploads.image(opened)
+        opened.seek(8)
+        with pytest.raises(ValueError) as part_way:
+            plug.uploads.image(opened)
+    assert str(at_end.value) == (
+        f"file 'logo.png' (read from offset {len(PNG)}; seek(0) to send it whole) is empty: "
+        "upload a PNG, JPEG or WebP image"
+    )
+    assert str(part_way.value).startswith(
+        "file 'logo.png' (read from offset 8; seek(0) to send it whole) is not a PNG"
+    )
+    assert server.calls.call_count == 0
+
+
 # -- API keys ------------------------------------------------------------------------------------
 
 

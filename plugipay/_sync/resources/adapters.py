@@ -20,7 +20,7 @@ from ..._exceptions import InvalidResponseError, PlugipayError
 from ..._fields import Field, Fields
 from ..._models.configuration import AdapterConfig, ManualBankAccount
 from ..._models.platform import ManagedOnboardingState
-from ..._secrets import hide, scrub, secrets_in
+from ..._secrets import conceal, hide, scrub, secrets_in
 from ._base import Resource, structure_many
 
 __all__ = ["Adapters"]
@@ -105,9 +105,10 @@ class Adapters(Resource):
     ) -> AdapterConfig:
         """Connect Xendit with its secret API key (and the callback token its webhooks carry);
         replaces the mode's earlier Xendit keys. Returns the adapter (``secret_key_last4`` only)."""
+        # Held as Secrets from here on: no frame of the SDK, a failed check's included, keeps
+        # the strings for a traceback's locals to show.
+        secret_key, callback_token = conceal(secret_key), conceal(callback_token)  # type: ignore[assignment]
         body = XENDIT.create_body(locals())
-        # The caller's strings leave this frame, so a traceback's locals can't show them.
-        del secret_key, callback_token
         return self._put("xendit", body, idempotency_key)
 
     def configure_paypal(
@@ -120,8 +121,8 @@ class Adapters(Resource):
     ) -> AdapterConfig:
         """Connect PayPal with a REST app's client id and secret; ``mode`` is ``"live"`` or
         ``"sandbox"`` (PayPal's environment, not Plugipay's mode)."""
+        secret = conceal(secret)  # type: ignore[assignment]
         body = PAYPAL.create_body(locals())
-        del secret
         return self._put("paypal", body, idempotency_key)
 
     def configure_midtrans(
@@ -135,8 +136,8 @@ class Adapters(Resource):
     ) -> AdapterConfig:
         """Connect Midtrans with its server key (secret), client key and merchant id; ``env`` is
         ``"sandbox"`` or ``"production"``."""
+        server_key = conceal(server_key)  # type: ignore[assignment]
         body = MIDTRANS.create_body(locals())
-        del server_key
         return self._put("midtrans", body, idempotency_key)
 
     def configure_manual(

@@ -33,12 +33,12 @@ _BOUNDARY_TRIES = 8
 
 def read_image(
     file: str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes],
-) -> tuple[bytes, str | None]:
+) -> tuple[bytes, str | None, str]:
     """The bytes of ``file`` (a path, bytes, or a binary file object read from where it stands
-    to its end) and the name it came with, reading at most one byte past the limit. A plain
-    blocking read, as ``Download.write_to``'s writes: local, and at most 5 MiB."""
+    to its end), the name it came with, and how messages name it; at most one byte past the
+    limit is read. A plain blocking read, as ``Download.write_to``'s writes: local, ≤ 5 MiB."""
     if isinstance(file, bytes | bytearray | memoryview):
-        return bytes(file), None
+        return bytes(file), None, "file"
     if isinstance(file, str | os.PathLike):
         path = os.fspath(file)
         if not isinstance(path, str):
@@ -47,7 +47,7 @@ def read_image(
             # Not read at all: the size alone refuses it.
             raise too_large(f"file {os.path.basename(path)!r}")
         with open(path, "rb") as opened:
-            return _read_at_most(opened), path
+            return _read_at_most(opened), path, f"file {os.path.basename(path)!r}"
     source: object = file  # typed as a caller may pass it, text files included
     if isinstance(source, io.TextIOBase):
         raise TypeError("file is open in text mode: open it in binary mode ('rb')")
@@ -56,7 +56,21 @@ def read_image(
             "file must be a path, bytes, or a binary file object, not " + type(file).__name__
         )
     name = getattr(file, "name", None)
-    return _read_at_most(file), name if isinstance(name, str) else None
+    name = name if isinstance(name, str) else None
+    label = "file" if name is None else f"file {os.path.basename(name)!r}"
+    offset = _offset(file)
+    if offset:
+        # Read from where it stands: a file already read (part-way or whole) says so.
+        label += f" (read from offset {offset}; seek(0) to send it whole)"
+    return _read_at_most(file), name, label
+
+
+def _offset(file: IO[bytes]) -> int | None:
+    """Where a file object stands, when it can tell."""
+    try:
+        return file.tell() if file.seekable() else None
+    except (AttributeError, OSError, ValueError):
+        return None
 
 
 def _read_at_most(file: IO[bytes]) -> bytes:
@@ -65,6 +79,13 @@ def _read_at_most(file: IO[bytes]) -> bytes:
     size = 0
     while size <= MAX_IMAGE_BYTES:
         chunk = file.read(MAX_IMAGE_BYTES + 1 - size)
+        if chunk is None:
+            # A non-blocking stream with nothing yet: taking it for the end would send part of
+            # an image whose first bytes passed the check.
+            raise TypeError(
+                "file.read() gave None (a non-blocking stream with no data yet): "
+                "pass the image's bytes or a blocking binary file"
+            )
         if not chunk:
             break
         if not isinstance(chunk, bytes | bytearray):
@@ -94,10 +115,8 @@ class Uploads(Resource):
         ``brand_logo_url`` or ``static_qr_image_url``."""
         if filename is not None and not isinstance(filename, str):
             raise TypeError(f"filename must be a str, not {type(filename).__name__}")
-        data, name = read_image(file)
-        media_type = check_image(
-            data, "file" if name is None else f"file {os.path.basename(name)!r}"
-        )
+        data, name, label = read_image(file)
+        media_type = check_image(data, label)
         sent_name = image_filename(filename if filename is not None else name, media_type)
         for _ in range(_BOUNDARY_TRIES):
             boundary = new_boundary()
