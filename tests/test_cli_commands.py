@@ -30,7 +30,7 @@ from plugipay._cli.values import ArgType, arg_type
 from plugipay._resource import resource
 from plugipay._sync._pagination import CursorPaginator
 from plugipay._types import NotGivenOr
-from plugipay.testing import FakePlugipay
+from plugipay.testing import DropAfterCommit, FakePlugipay
 
 
 class Terminal(io.StringIO):
@@ -275,11 +275,11 @@ def test_parameters_keep_their_names_when_they_clash_with_the_commands_options()
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--count", "x"], "argument --count: expected an integer, got 'x'"),
+        (["--count", "x"], "argument --count: expected an integer"),
         (["--count", "1", "--attrs", "[1]"], "argument --attrs: expected a JSON object"),
         (["--count", "1", "--attrs", "{"], "argument --attrs: not valid JSON"),
         (["--count", "1", "--ratio", "nan"], "argument --ratio: expected a finite number"),
-        (["--count", "1", "--size", "xl"], "argument --size: expected one of s, m, got 'xl'"),
+        (["--count", "1", "--size", "xl"], "argument --size: expected one of s, m"),
         ([], "the following arguments are required: --count"),
     ],
 )
@@ -288,6 +288,7 @@ def test_bad_values_are_usage_errors_naming_the_option(argv: list[str], message:
     with pytest.raises(Exception, match="usage: plugipay widgets make") as raised:
         parser.parse_args(["widgets", "make", "o", "t", *argv])
     assert message in str(raised.value)
+    assert ", got" not in str(raised.value)  # the value itself is never repeated
 
 
 def test_both_setting_and_unsetting_a_field_is_refused() -> None:
@@ -451,7 +452,7 @@ def test_each_error_class_has_its_own_exit_status_listed_in_the_help() -> None:
     help_text = _cli("--help")[1]
     listed = [int(line.split()[0]) for line in help_text.split("exit status:\n")[1].splitlines()]
     assert listed == [code for code, _ in exit_codes.TABLE]
-    assert set(codes.values()) | {0, 1, 2, 3, 4, 130, 141} == set(listed)
+    assert set(codes.values()) | {0, 1, 2, 3, 4, 5, 130, 141} == set(listed)
 
 
 def test_error_line_names_code_status_request_id_and_the_key_to_retry_with() -> None:
@@ -477,9 +478,9 @@ def test_secrets_given_to_the_command_never_appear_in_what_it_prints(
     )
     assert status == 2
     assert "sk_test_abcdef" not in err + out
-    assert "argument --limit: expected a positive integer, got '<hidden>'" in err
+    assert err.endswith("argument --limit: expected a positive integer\n")
     status, _, err = _cli("--order", "pk_dashboard_secret")
-    assert status == 2 and "pk_dashboard_secret" not in err and "<hidden>" in err
+    assert status == 2 and "pk_dashboard_secret" not in err
     redact = Redactor(["abc", "sk_live_0123456789", "sk_live_01"])
     assert redact("abc sk_live_0123456789 sk_live_01") == "abc <hidden> <hidden>"
 
@@ -578,10 +579,13 @@ def test_rows_read_with_their_lines_values_and_problems(tmp_path: Path) -> None:
     assert errors[3] == ("duplicate_external_id", "external_id 'a' is also on line 2")
 
 
-def test_an_unreadable_file_is_a_usage_error(tmp_path: Path) -> None:
+def test_an_unreadable_file_is_an_io_error_and_one_not_utf8_a_usage_error(tmp_path: Path) -> None:
     missing = tmp_path / "nope.csv"
     status, _, err = _cli("customers", "import", str(missing))
-    assert status == 2 and err.startswith(f"plugipay: invalid input: can't read {missing}")
+    assert (status, err) == (
+        5,
+        f"plugipay: I/O error: can't read {missing}: No such file or directory\n",
+    )
     latin = tmp_path / "latin.csv"
     latin.write_bytes(b"external_id,name\nx,Jos\xe9\n")
     assert (
@@ -720,7 +724,10 @@ def test_a_delivery_the_app_cant_take_is_reported_not_raised() -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--forward-to", "ftp://x"], "expected an http(s) URL with a host, got 'ftp://x'"),
+        (
+            ["--forward-to", "ftp://x"],
+            "argument --forward-to: expected an http(s) URL with a host\n",
+        ),
         (["--forward-to", "http://x/\n"], "--forward-to"),
         (["--forward-to", "http://x", "--interval", "0"], "expected 0.05 to 60 seconds"),
         ([], "the following arguments are required: --forward-to"),
@@ -736,3 +743,349 @@ def test_readme_lists_the_same_exit_statuses() -> None:
     section = readme.split("### Errors and exit status\n", 1)[1].split("\n## ", 1)[0]
     rows = [line.split("|")[1].strip() for line in section.splitlines() if line.startswith("| ")]
     assert [int(code) for code in rows[1:]] == [code for code, _ in exit_codes.TABLE]
+
+
+# -- usage errors name options, never the values given -----------------------------------------
+
+SECRET = "sk_live_TOPSECRET_value_42"
+PAYPAL = ["adapters", "configure-paypal"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (
+            [*PAYPAL, "--client-id", "AXY", "--secret", "PP_x", "--secret-key", SECRET],
+            "plugipay: error: unrecognized arguments: --secret-key (1 value not shown)\n",
+        ),
+        (
+            ["customers", "list", "--secret-k=" + SECRET, "--limitt", "2"],
+            "plugipay: error: unrecognized arguments: --secret-k, --limitt (2 values not shown)\n",
+        ),
+        (
+            ["--secrt", SECRET, "customers", "list"],
+            "plugipay: error: argument COMMAND: invalid choice (choose from ",
+        ),
+        (
+            ["customers", "list", "--limit", SECRET],
+            "plugipay customers list: error: argument --limit: expected a positive integer\n",
+        ),
+        (
+            ["checkout_sessions", "create", "--amount", SECRET],
+            "plugipay checkout_sessions create: error: argument --amount: expected an integer\n",
+        ),
+        (
+            ["--timeout", SECRET, "customers", "list"],
+            "plugipay: error: argument --timeout: invalid float value\n",
+        ),
+        (
+            ["customers", "list", "--all=" + SECRET],
+            "plugipay customers list: error: argument --all: takes no value\n",
+        ),
+        (
+            [*PAYPAL, "--m=" + SECRET],
+            "plugipay adapters configure_paypal: error: ambiguous option: --m could match "
+            "--mode, --max-retries\n",
+        ),
+        (
+            ["customers", "update", "cus_1", "--unset", SECRET],
+            "plugipay customers update: error: argument --unset: invalid choice (choose from ",
+        ),
+        (
+            ["customers", "import", "x.csv", "--concurrency", "6400000"],
+            "error: argument --concurrency: expected 1 to 64\n",
+        ),
+        (
+            ["listen", "--forward-to", "ftp://" + SECRET],
+            "error: argument --forward-to: expected an http(s) URL with a host\n",
+        ),
+    ],
+    ids=[
+        "unrecognized",
+        "unrecognized-with-equals",
+        "invalid-command",
+        "converter",
+        "typed",
+        "plain-type",
+        "flag-with-value",
+        "ambiguous",
+        "argparse-choices",
+        "range",
+        "url",
+    ],
+)
+def test_usage_errors_name_the_options_but_never_echo_a_value(
+    argv: list[str], expected: str
+) -> None:
+    status, out, err = _cli(*argv)
+    assert (status, out) == (2, "")
+    assert SECRET not in err and "6400000" not in err
+    assert expected in err
+    assert err.startswith("usage: plugipay")
+
+
+def test_values_after_options_named_secret_key_or_token_are_hidden_abbreviated_or_not() -> None:
+    redact = Redactor.from_command(
+        [
+            "--secr",
+            "sk_live_aaaaaa1",
+            "--webhook-token=tok_bbbbbb2",
+            "--api-k",
+            "pk_cccccc3",
+            "--x-secret-key=ddddddd4",
+            "--name",
+            "Ada Lovelace",
+            "--",
+            "positional",
+        ],
+        {},
+        known=["--secret", "--api-key", "--client-id"],
+    )
+    assert redact("sk_live_aaaaaa1 tok_bbbbbb2 pk_cccccc3 ddddddd4 Ada Lovelace positional") == (
+        "<hidden> <hidden> <hidden> <hidden> Ada Lovelace positional"
+    )
+    # The command's own tree supplies the options an abbreviation may stand for.
+    status, _, err = _cli(
+        "customers", "list", "--secret-k", "sk_live_in_the_wrong_place", "--limit", "0"
+    )
+    assert status == 2 and "sk_live_in_the_wrong_place" not in err
+
+
+# -- customers import: keys, replays, files -------------------------------------------------------
+
+
+def _import(path: Path, *more: str) -> tuple[int, dict[str, Any], str]:
+    status, out, err = _cli("customers", "import", str(path), "--concurrency", "1", *more)
+    return status, json.loads(out) if out else {}, err
+
+
+def test_a_row_corrected_after_it_failed_is_a_new_request_and_a_changed_one_meets_the_existing(
+    served: FakePlugipay, tmp_path: Path
+) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text("external_id,email\nr1,not-an-email\nr2,b@x.co\n", encoding="utf-8")
+    status, summary, _ = _import(path)
+    assert (status, summary["created"], summary["failed"]) == (4, 1, 1)
+
+    path.write_text("external_id,email\nr1,a@x.co\nr2,b@x.co\n", encoding="utf-8")
+    status, summary, err = _import(path)
+    assert status == 0, err
+    assert (summary["created"], summary["existing"], summary["failed"]) == (1, 1, 0)
+
+    path.write_text("external_id,email\nr1,a@x.co\nr2,changed@x.co\n", encoding="utf-8")
+    status, summary, err = _import(path)
+    assert status == 0, err
+    assert (summary["created"], summary["existing"], summary["failed"]) == (0, 2, 0)
+    assert sorted((c["externalId"], c["email"]) for c in served.customers) == [
+        ("r1", "a@x.co"),
+        ("r2", "b@x.co"),  # an existing customer is left as it is
+    ]
+    fields = {"email": "a@x.co"}
+    assert customer_import.idempotency_key("r1", None, fields) != customer_import.idempotency_key(
+        "r1", None, {"email": "not-an-email"}
+    )
+    assert customer_import.idempotency_key("r1", None, fields) == customer_import.idempotency_key(
+        "r1", None, {"email": "a@x.co"}
+    )
+    assert customer_import.idempotency_key("r1", None, fields) != customer_import.idempotency_key(
+        "r1", "acct_other", fields
+    )
+
+
+def test_a_rerun_counts_the_customers_an_earlier_run_created_as_existing(
+    served: FakePlugipay, tmp_path: Path
+) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text("external_id,email\nr1,a@x.co\nr2,b@x.co\n", encoding="utf-8")
+    first = _import(path)
+    served.requests.clear()
+    again = _import(path)
+
+    assert first[1]["created"] == 2 and first[1]["existing"] == 0
+    assert again[0] == 0
+    assert (again[1]["created"], again[1]["existing"]) == (0, 2)
+    assert "(0 created, 2 existing, 0 resumed); 0 failed\n" in again[2]
+    assert len(served.customers) == 2
+    posts = [r for r in served.requests if r.method == "POST"]
+    assert len(posts) == 2  # the creates were sent again, and replayed
+
+
+def test_a_create_whose_answer_was_lost_then_replayed_counts_as_created(
+    served: FakePlugipay, tmp_path: Path
+) -> None:
+    served.faults.add(DropAfterCommit(method="POST", path="/api/v1/customers", times=1))
+    path = tmp_path / "c.csv"
+    path.write_text("external_id,email\nr1,a@x.co\n", encoding="utf-8")
+
+    status, summary, err = _import(path)
+
+    assert status == 0, err
+    assert (summary["created"], summary["existing"]) == (1, 0)
+    posts = [r for r in served.requests if r.method == "POST"]
+    assert len(posts) == 2 and len(served.customers) == 1  # the retry was replayed
+
+
+def test_files_that_cant_be_read_or_written_are_io_errors_and_nothing_is_sent(
+    served: FakePlugipay, tmp_path: Path
+) -> None:
+    missing = tmp_path / "nonexist.png"
+    status, out, err = _cli("uploads", "image", str(missing))
+    assert (status, out) == (5, "")
+    assert err == f"plugipay: I/O error: {missing}: No such file or directory\n"
+
+    nowhere = tmp_path / "no-such-dir" / "x.pdf"
+    status, out, err = _cli("invoices", "pdf", "inv_x", "--output", str(nowhere))
+    assert (status, out) == (5, "")
+    assert (
+        err == f"plugipay: I/O error: can't write --output {nowhere}: No such file or directory\n"
+    )
+    status, _, err = _cli("invoices", "pdf", "inv_x", "--output", str(tmp_path))
+    assert status == 5 and err == f"plugipay: I/O error: --output {tmp_path} is a directory\n"
+
+    rows = tmp_path / "c.csv"
+    rows.write_text("external_id,email\nr1,a@x.co\n", encoding="utf-8")
+    status, out, err = _cli("customers", "import", str(rows), "--failures", str(nowhere))
+    assert (status, out) == (5, "")
+    assert err.startswith(f"plugipay: I/O error: can't write --failures {nowhere}: ")
+    status, _, err = _cli("customers", "import", str(rows), "--journal", str(tmp_path))
+    assert status == 5 and err == f"plugipay: I/O error: --journal {tmp_path} is a directory\n"
+    assert served.requests == [] and served.customers == []
+    assert not nowhere.parent.exists()
+    status, _, err = _cli("customers", "import", str(tmp_path / "none.csv"))
+    assert status == 5 and err.startswith("plugipay: I/O error: can't read ")
+
+
+def test_a_finished_import_prints_its_summary_even_when_its_failures_cant_be_written(
+    served: FakePlugipay, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(path: str, failures: object) -> None:
+        raise OSError(28, "No space left on device", path)
+
+    monkeypatch.setattr(customer_import, "write_failures", disk_full)
+    path = tmp_path / "c.csv"
+    path.write_text("external_id,email\nr1,a@x.co\nr2,not-an-email\n", encoding="utf-8")
+
+    status, summary, err = _import(path)
+
+    assert status == 5
+    assert summary == {
+        "rows": 2,
+        "created": 1,
+        "existing": 0,
+        "resumed": 0,
+        "failed": 1,
+        "failuresFile": None,
+    }
+    lines = err.splitlines()
+    failures_path = str(tmp_path / "c.failures.csv")
+    assert lines[-2] == (
+        f"plugipay: I/O error: can't write --failures {failures_path}: No space left on device; "
+        "the failed rows follow as JSON lines"
+    )
+    failure = json.loads(lines[-1])
+    assert (failure["line"], failure["external_id"], failure["code"]) == (
+        3,
+        "r2",
+        "validation_error",
+    )
+
+
+# -- the client's mode, and values read from files ---------------------------------------------
+
+
+def test_api_mode_is_sent_as_x_plugipay_mode_and_leaves_a_methods_own_mode_alone(
+    served: FakePlugipay,
+) -> None:
+    assert _cli("--api-mode", "test", "customers", "list", "--limit", "1")[0] == 0
+    assert served.requests[-1].headers["x-plugipay-mode"] == "test"
+    status, _, err = _cli("customers", "list", "--api-mode", "live")
+    assert status == 12, err  # a test key may not act in live mode: the header went out
+    assert served.requests[-1].headers["x-plugipay-mode"] == "live"
+    assert _cli("customers", "list", "--limit", "1")[0] == 0
+    assert "x-plugipay-mode" not in served.requests[-1].headers
+    parsed = build_parser().parse_args(
+        [*PAYPAL, "--client-id", "a", "--secret", "b", "--mode", "sandbox", "--api-mode", "live"]
+    )
+    assert (parsed.arg_mode, parsed.conn_mode) == ("sandbox", "live")
+    status, _, err = _cli("--api-mode", "prod", "customers", "list")
+    assert status == 2 and "argument --api-mode: expected live or test\n" in err
+
+
+def test_option_values_can_be_read_from_a_file_or_stdin(
+    served: FakePlugipay, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "email").write_text("ada@example.com\n", encoding="utf-8")
+    (tmp_path / "meta.json").write_text('{"plan": "gold"}', encoding="utf-8")
+    (tmp_path / "secret").write_text(served.secret + "\n", encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", io.StringIO("Ada Lovelace\r\n"))
+    monkeypatch.delenv("PLUGIPAY_SECRET")
+
+    status, out, err = _cli(
+        "customers",
+        "create",
+        "--email",
+        f"@{tmp_path / 'email'}",
+        "--name",
+        "@-",
+        "--metadata",
+        f"@{tmp_path / 'meta.json'}",
+        "--external-id",
+        "@@ada",
+        "--secret",
+        f"@{tmp_path / 'secret'}",
+    )
+
+    assert status == 0, err
+    made = json.loads(out)
+    assert (made["email"], made["name"], made["metadata"], made["externalId"]) == (
+        "ada@example.com",
+        "Ada Lovelace",  # one trailing newline dropped, \r\n or \n
+        {"plan": "gold"},
+        "@ada",  # @@ is a literal @
+    )
+
+
+def test_option_values_from_files_are_refused_clearly_and_hidden_in_errors(
+    served: FakePlugipay, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("x\n"))
+    status, _, err = _cli("customers", "create", "--name", "@-", "--email", "@-")
+    assert status == 2
+    assert err.endswith("argument --email: standard input (@-) can be read by one option only\n")
+    status, _, err = _cli("customers", "create", "--name", "@")
+    assert status == 2
+    assert err.endswith("argument --name: @ must be followed by a file's path, or - for stdin\n")
+    missing = tmp_path / "none"
+    status, _, err = _cli("customers", "create", "--name", f"@{missing}")
+    assert (status, err) == (
+        5,
+        f"plugipay: I/O error: --name: can't read {missing}: No such file or directory\n",
+    )
+    big = tmp_path / "big"
+    big.write_bytes(b"x" * (1024 * 1024 + 1))
+    status, _, err = _cli("customers", "create", "--name", f"@{big}")
+    assert status == 2 and err.endswith("argument --name: the file is larger than 1 MiB\n")
+    latin = tmp_path / "latin"
+    latin.write_bytes(b"Jos\xe9")
+    status, _, err = _cli("customers", "create", "--name", f"@{latin}")
+    assert status == 2 and err.endswith("argument --name: the file is not UTF-8 text\n")
+
+    # A secret read from a file is hidden even where the SDK's own message would quote it.
+    (tmp_path / "currency").write_text("sk_live_in_the_wrong_file\n", encoding="utf-8")
+    status, _, err = _cli(
+        "checkout_sessions",
+        "create",
+        "--amount",
+        "100",
+        "--currency",
+        f"@{tmp_path / 'currency'}",
+        "--methods",
+        "qris",
+        "--success-url",
+        "https://a.example/ok",
+        "--cancel-url",
+        "https://a.example/no",
+    )
+    assert status == 2 and err.startswith("plugipay: invalid input: currency ")
+    assert "sk_live_in_the_wrong_file" not in err and "<hidden>" in err
+    assert served.requests == []

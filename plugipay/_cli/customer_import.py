@@ -4,16 +4,21 @@ Columns map to ``customers.create``'s keyword arguments by header: ``email``, ``
 ``external_id`` (``External ID`` and ``externalId`` read the same), ``metadata.KEY`` for one
 metadata entry, or any header with ``--map COLUMN=FIELD`` (``--map COLUMN=`` ignores a column).
 An unknown column stops the import before anything is sent. Every row needs an ``external_id``,
-unique in the file: the idempotency key of the row's create is made from it (and the merchant
-acted for), so a re-run, or a retry after a lost answer, never creates a customer twice; a row
-whose ``external_id`` already exists is fetched instead and counted as existing, not changed.
+unique in the file: the idempotency key of the row's create is made from it, the merchant acted
+for and the row's other fields, so a re-run, or a retry after a lost answer, never creates a
+customer twice, while a row corrected after it failed is a new request rather than a reuse of
+the failed one's key. A row whose ``external_id`` already exists is fetched instead and counted
+as existing, not changed; so is a create the server answers as a replay of one made before the
+run (``Idempotent-Replayed: true``, seen through the client's httpx pool).
 
 Rows run through ``plugipay.bulk`` (``--concurrency`` at once); ``--journal PATH`` records each
 finished row, so an interrupted import run again with the same journal sends only the rest. A
 progress bar is drawn on stderr (plain counts when stderr is not a terminal). Failed rows are
 written to ``--failures`` (default ``FILE.failures.csv``; a ``.jsonl`` name writes JSON lines)
-with their line, ``external_id``, error code, message and request id. Prints a JSON summary; exit
-status 4 when a row failed.
+with their line, ``external_id``, error code, message and request id. The failures file and the
+journal are checked for writing before anything is sent. Prints a JSON summary; exit status 4
+when a row failed, 5 when the failures file couldn't be written after all (the failed rows then
+follow the error on stderr, as JSON lines).
 """
 
 from __future__ import annotations
@@ -27,20 +32,23 @@ import threading
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
+
+import httpx
 
 from .. import bulk
 from .._exceptions import PlugipayError
 from .._sync._client import PlugipayClient
 from .connection import add_connection_options, make_client
-from .exit_codes import IMPORT_FAILURES, OK, InputError
+from .exit_codes import IMPORT_FAILURES, IO_ERROR, OK, FileError, InputError
 from .methods import method_specs, namespaces
-from .output import write_json
+from .output import check_writable, write_json
 from .progress import ProgressBar
 from .values import ArgType, parse_value
 
-__all__ = ["Row", "add_command", "idempotency_key", "read_rows", "run"]
+__all__ = ["ReplayWatch", "Row", "add_command", "idempotency_key", "read_rows", "run"]
 
 NAMESPACE = "customers"
 KEY_FIELD = "external_id"
@@ -79,7 +87,7 @@ class RowError(Exception):
 def _mapping(text: str) -> tuple[str, str]:
     column, sep, target = text.partition("=")
     if not sep or not column:
-        raise argparse.ArgumentTypeError(f"expected COLUMN=FIELD, got {text!r}")
+        raise argparse.ArgumentTypeError("expected COLUMN=FIELD")
     return column, target.strip()
 
 
@@ -87,9 +95,9 @@ def _concurrency(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+        raise argparse.ArgumentTypeError("expected an integer") from None
     if not 1 <= value <= MAX_CONCURRENCY:
-        raise argparse.ArgumentTypeError(f"expected 1 to {MAX_CONCURRENCY}, got {value}")
+        raise argparse.ArgumentTypeError(f"expected 1 to {MAX_CONCURRENCY}")
     return value
 
 
@@ -244,7 +252,7 @@ def read_rows(
             plan = plan_columns(header, mapping, fields)
             rows = [_row(reader.line_num, record, plan, fields) for record in reader]
     except OSError as exc:
-        raise InputError(f"can't read {path}: {exc.strerror or exc}") from None
+        raise FileError(f"can't read {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise InputError(f"{path} is not UTF-8 text") from None
     except csv.Error as exc:
@@ -263,10 +271,58 @@ def read_rows(
     return rows
 
 
-def idempotency_key(external_id: str, on_behalf_of: str | None) -> str:
-    """The create's idempotency key: the same for the same row of the same merchant's import."""
-    basis = f"{on_behalf_of or ''}\x00{external_id}".encode()
+def idempotency_key(external_id: str, on_behalf_of: str | None, fields: Mapping[str, Any]) -> str:
+    """The create's idempotency key: the same for the same row (its ``external_id`` and its other
+    fields) of the same merchant's import, another once the row is changed."""
+    body = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    basis = "\x00".join((on_behalf_of or "", external_id, body)).encode()
     return "customers-import-" + hashlib.sha256(basis).hexdigest()[:48]
+
+
+class ReplayWatch:
+    """Which creates the server answered as replays (``Idempotent-Replayed: true``), from the
+    client's httpx event hooks, and whether an attempt of the same call went unanswered before."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sent: Counter[str] = Counter()
+        self._answered: Counter[str] = Counter()
+        self._last: dict[str, tuple[bool, int]] = {}
+        """Per key: whether the latest answer was a replay, and how many attempts before it
+        got no answer at all."""
+
+    def hooks(self) -> dict[str, list[Any]]:
+        """The ``event_hooks`` of the ``httpx.Client`` the client sends through."""
+        return {"request": [self._on_request], "response": [self._on_response]}
+
+    def _on_request(self, request: httpx.Request) -> None:
+        key = request.headers.get("idempotency-key")
+        if key is not None:
+            with self._lock:
+                self._sent[key] += 1
+
+    def _on_response(self, response: httpx.Response) -> None:
+        key = response.request.headers.get("idempotency-key")
+        if key is None:
+            return
+        replayed = response.headers.get("idempotent-replayed", "").lower() == "true"
+        with self._lock:
+            self._answered[key] += 1
+            self._last[key] = (replayed, self._sent[key] - self._answered[key])
+
+    def made_before(self, key: str, created_at: datetime | None, started: datetime) -> bool:
+        """The customer answered under ``key`` was created before this run, not by it.
+
+        A replay means an earlier request with the key made it. When every attempt of this
+        run was answered, that request was not this run's; when one went unanswered (a lost
+        answer, then a retry), it may have been, and the customer's ``created_at`` decides."""
+        with self._lock:
+            replayed, unanswered = self._last.get(key, (False, 0))
+        if not replayed:
+            return False
+        if unanswered == 0:
+            return True
+        return created_at is not None and created_at < started
 
 
 def _failure(row: Row, exc: Exception) -> dict[str, Any]:
@@ -299,24 +355,36 @@ def write_failures(path: str, failures: Sequence[Mapping[str, Any]]) -> None:
         writer.writerows(failures)
 
 
+def _started() -> datetime:
+    """Now, to the millisecond the API's timestamps have, rounded down."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Imports the file; prints the summary."""
     rows = read_rows(args.file, args.mapping, create_fields())
     failures_path = args.failures or str(Path(args.file).with_suffix(".failures.csv"))
+    check_writable(failures_path, "--failures")
+    if args.journal:
+        check_writable(args.journal, "--journal")
     counts: Counter[str] = Counter()
     lock = threading.Lock()
-    with make_client(args) as plug:
+    watch = ReplayWatch()
+    started = _started()
+    with httpx.Client(event_hooks=watch.hooks()) as http, make_client(args, http) as plug:
         _ = plug.customers.list(limit=1).data  # bad credentials fail here, not once per row
         account = plug.on_behalf_of
 
         def create(row: Row) -> str:
             if row.error is not None:
                 raise RowError(*row.error)
+            key = idempotency_key(row.external_id, account, row.fields)
             customer, created = plug.customers.get_or_create(
-                external_id=row.external_id,
-                idempotency_key=idempotency_key(row.external_id, account),
-                **row.fields,
+                external_id=row.external_id, idempotency_key=key, **row.fields
             )
+            if created and watch.made_before(key, customer.created_at, started):
+                created = False
             with lock:
                 counts["created" if created else "existing"] += 1
             return customer.id
@@ -337,20 +405,35 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             err.write(f"customers import interrupted: run it again {again}\n")
             raise
     failures = [_failure(f.item, f.exception) for f in result.failed]
+    written: str | None = None
+    unwritten: str | None = None
     if failures:
-        write_failures(failures_path, failures)
+        try:
+            write_failures(failures_path, failures)
+            written = failures_path
+        except OSError as exc:  # the summary is printed all the same
+            unwritten = exc.strerror or str(exc)
     summary = {
         "rows": result.total,
         "created": counts["created"],
         "existing": counts["existing"],
         "resumed": result.resumed,
         "failed": len(failures),
-        "failuresFile": failures_path if failures else None,
+        "failuresFile": written,
     }
     err.write(
         f"customers import: {result.succeeded_count} of {result.total} rows done "
         f"({counts['created']} created, {counts['existing']} existing, {result.resumed} resumed); "
-        f"{len(failures)} failed" + (f", listed in {failures_path}\n" if failures else "\n")
+        f"{len(failures)} failed" + (f", listed in {written}\n" if written else "\n")
     )
     write_json(summary, out)
+    if unwritten is not None:
+        err.write(
+            f"plugipay: I/O error: can't write --failures {failures_path}: {unwritten}; "
+            "the failed rows follow as JSON lines\n"
+        )
+        for failure in failures:
+            err.write(json.dumps(failure, ensure_ascii=False) + "\n")
+        err.flush()
+        return IO_ERROR
     return IMPORT_FAILURES if failures else OK

@@ -25,12 +25,14 @@ __all__ = [
     "CONFIG",
     "IMPORT_FAILURES",
     "INTERRUPTED",
+    "IO_ERROR",
     "OK",
     "PIPE_CLOSED",
     "TABLE",
     "UNEXPECTED",
     "USAGE",
     "ConfigError",
+    "FileError",
     "InputError",
     "error_line",
     "exit_code_for",
@@ -47,11 +49,19 @@ class ConfigError(Exception):
     (exit status ``CONFIG``)."""
 
 
+class FileError(Exception):
+    """A file the command was to read or write can't be (exit status ``IO_ERROR``); the
+    message names the file and the reason."""
+
+
 OK = 0
 UNEXPECTED = 1
 USAGE = 2
 CONFIG = 3
 IMPORT_FAILURES = 4
+IO_ERROR = 5
+"""A file that can't be read or written, or another error of the operating system (``OSError``):
+the machine's trouble, not plugipay's and not the API's."""
 INTERRUPTED = 130
 PIPE_CLOSED = 141
 """128 + SIGPIPE: stdout's reader went away (``plugipay ... | head``), as a shell reports it."""
@@ -78,6 +88,7 @@ TABLE: tuple[tuple[int, str], ...] = (
     (USAGE, "usage: bad arguments, or input refused before any request was sent"),
     (CONFIG, "configuration: missing or invalid credentials or base URL"),
     (IMPORT_FAILURES, "customers import finished, but some rows failed (see the failures file)"),
+    (IO_ERROR, "I/O: a file can't be read or written (an upload, --output, @FILE...)"),
     (10, "400 bad request (BadRequestError, validation_error)"),
     (11, "401 authentication failed (AuthenticationError)"),
     (12, "403 permission denied (PermissionDeniedError)"),

@@ -58,7 +58,7 @@ def _url(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise argparse.ArgumentTypeError(f"expected an http(s) URL with a host, got {text!r}")
+        raise argparse.ArgumentTypeError("expected an http(s) URL with a host")
     return text
 
 
@@ -67,9 +67,9 @@ def _seconds(low: float, high: float) -> Any:
         try:
             value = float(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
+            raise argparse.ArgumentTypeError("expected seconds") from None
         if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"expected {low:g} to {high:g} seconds, got {text}")
+            raise argparse.ArgumentTypeError(f"expected {low:g} to {high:g} seconds")
         return value
 
     return convert

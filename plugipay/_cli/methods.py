@@ -33,7 +33,7 @@ from .._types import NOT_GIVEN
 from .._validation import MAX_LIMIT
 from .connection import add_connection_options, make_client
 from .exit_codes import InputError
-from .output import write_document, write_json
+from .output import check_writable, write_document, write_json
 from .values import ArgType, arg_type, parse_value
 
 __all__ = [
@@ -226,9 +226,9 @@ def _positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+        raise argparse.ArgumentTypeError("expected a positive integer") from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+        raise argparse.ArgumentTypeError("expected a positive integer")
     return value
 
 
@@ -414,6 +414,9 @@ def _pages(
 def run_method(spec: CommandSpec, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Calls the method with the parsed arguments and prints its answer."""
     positional, keywords = _arguments(spec, args)
+    output_path = getattr(args, "output_path", None)
+    if output_path is not None:
+        check_writable(output_path, "--output")
     with make_client(args) as plug:
         method = getattr(getattr(plug, spec.namespace), spec.method)
         try:
@@ -432,7 +435,7 @@ def run_method(spec: CommandSpec, args: argparse.Namespace, out: TextIO, err: Te
             # The SDK checks arguments before it sends anything: a usage error, not an API one.
             raise InputError(str(exc)) from None
         if spec.returns == "document":
-            write_document(result, out, getattr(args, "output_path", None))
+            write_document(result, out, output_path)
         elif spec.returns != "nothing":
             write_json(result, out)  # None too, as null: "not found" for find_by_external_id
     return 0

@@ -4,24 +4,44 @@ JSON is indented on a terminal and one compact line when piped (for ``jq`` and s
 prints as the payload the API sent (camelCase keys, unknown fields kept); a list method prints
 ``{"data": [...], "hasMore": ..., "nextCursor": ...}``. Documents (PDF, HTML, ESC/POS, CSV) are
 written byte for byte to ``--output`` or stdout, and binary ones are never sent to a terminal.
+A file the command will write is checked before anything is sent (``check_writable``), so a
+mistyped path costs no request.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from datetime import date, datetime, timedelta
 from typing import IO, Any, TextIO
 
 from .._models._base import Resource
 from .._sync._download import Download
 from .._urls import format_datetime
-from .exit_codes import InputError
+from .exit_codes import FileError, InputError
 
-__all__ = ["BinaryToTerminalError", "to_json", "write_document", "write_json"]
+__all__ = ["BinaryToTerminalError", "check_writable", "to_json", "write_document", "write_json"]
 
 
 class BinaryToTerminalError(InputError):
     """A binary document would have gone to a terminal."""
+
+
+def check_writable(path: str, option: str) -> None:
+    """Raises ``FileError`` unless the file at ``path`` (given as ``option``) can be written;
+    an existing file is left as it is, and no new file is left behind."""
+    if os.path.isdir(path):
+        raise FileError(f"{option} {path} is a directory")
+    try:
+        if os.path.exists(path):
+            with open(path, "ab"):
+                pass
+        else:
+            with open(path, "xb"):
+                pass
+            os.remove(path)
+    except OSError as exc:
+        raise FileError(f"can't write {option} {path}: {exc.strerror or exc}") from None
 
 
 def _default(value: object) -> Any:

@@ -131,7 +131,7 @@ def parse_bool(text: str) -> bool:
         return True
     if lowered in _FALSE:
         return False
-    raise ValueError(f"expected true or false, got {text!r}")
+    raise ValueError("expected true or false")
 
 
 def _parse_json(text: str, shape: str) -> Any:
@@ -152,26 +152,27 @@ def _parse_datetime(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"expected an ISO 8601 date-time, got {text!r}") from None
+        raise ValueError("expected an ISO 8601 date-time") from None
 
 
 def parse_value(kind: ArgType, text: str) -> Any:
     """The value ``text`` stands for under ``kind`` (one item of a ``strings`` argument);
-    ``ValueError`` with a short reason when it doesn't fit."""
+    ``ValueError`` with a short reason when it doesn't fit, which never quotes ``text`` (it may
+    be a secret given in the wrong place)."""
     if kind.choices and text not in kind.choices:
-        raise ValueError(f"expected one of {', '.join(kind.choices)}, got {text!r}")
+        raise ValueError(f"expected one of {', '.join(kind.choices)}")
     if kind.kind == "int":
         try:
             return int(text.strip())
         except ValueError:
-            raise ValueError(f"expected an integer, got {text!r}") from None
+            raise ValueError("expected an integer") from None
     if kind.kind == "float":
         try:
             number = float(text.strip())
         except ValueError:
-            raise ValueError(f"expected a number, got {text!r}") from None
+            raise ValueError("expected a number") from None
         if not math.isfinite(number):
-            raise ValueError(f"expected a finite number, got {text!r}")
+            raise ValueError("expected a finite number")
         return number
     if kind.kind == "bool":
         return parse_bool(text)
@@ -183,7 +184,7 @@ def parse_value(kind: ArgType, text: str) -> Any:
         try:
             return date.fromisoformat(text.strip())
         except ValueError:
-            raise ValueError(f"expected an ISO 8601 date, got {text!r}") from None
+            raise ValueError("expected an ISO 8601 date") from None
     if kind.kind == "seconds":
         return timedelta(seconds=parse_value(ArgType("float"), text))
     return text
