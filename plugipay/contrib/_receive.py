@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from .._exceptions import InvalidResponseError, PlugipaySignatureError
 from .._logging import logger
 from .._models.events import WebhookEvent
-from ..webhooks import _as_secrets, verify
+from ..webhooks import _as_secrets, _check_tolerance, verify
 
 __all__ = ["ENV_WEBHOOK_SECRET", "Receiver"]
 
@@ -30,14 +30,9 @@ class Receiver:
 
     def __init__(self, secret: str | Sequence[str] | None, tolerance: float) -> None:
         if secret is not None:
-            _as_secrets(secret)  # a wrong secret is a TypeError now, not at the first delivery
+            _as_secrets(secret)  # a wrong secret is an error now, not at the first delivery
             secret = secret if isinstance(secret, str) else tuple(secret)
-        if isinstance(tolerance, bool) or not isinstance(tolerance, int | float):
-            raise TypeError(
-                f"tolerance must be a number of seconds, not {type(tolerance).__name__}"
-            )
-        if not tolerance >= 0:  # also refuses NaN
-            raise ValueError("tolerance must be zero or more seconds")
+        _check_tolerance(tolerance)
         self._secret = secret
         self._tolerance = tolerance
 
