@@ -10,8 +10,8 @@
         ...  # only a delivery signed with the endpoint's secret gets here
         return JsonResponse({"received": event.id})
 
-The decorated view answers POST only (405 otherwise), is exempt from CSRF (the signature is the
-proof of origin; a CSRF token can't be), reads ``request.body`` as received, checks
+The decorated view answers POST only (405 otherwise), is exempt from CSRF (Plugipay can't send a
+token; the signature proves where the delivery comes from), reads ``request.body`` as received, checks
 ``X-Plugipay-Signature`` (or ``Plugipay-Signature``) with ``plugipay.webhooks.verify`` and answers
 a forged, stale, unsigned or unreadable delivery with an empty 400, saying no more (the reason
 goes to the ``plugipay`` logger as a warning). Async views (``async def``) work the same way.
