@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from plugipay import AsyncPlugipayClient, PlugipaySignatureError, webhooks
+from plugipay import AsyncPlugipayClient, PlugipayError, webhooks
 
 PLUGIPAY = web.AppKey("plugipay", AsyncPlugipayClient)
 
@@ -37,8 +37,8 @@ async def webhook(request: web.Request) -> web.Response:
         event = webhooks.verify(
             await request.read(), request.headers, os.environ["PLUGIPAY_WEBHOOK_SECRET"]
         )
-    except PlugipaySignatureError as exc:
-        return web.json_response({"error": exc.code}, status=400)
+    except PlugipayError:  # forged, stale, unsigned, or signed but not an event
+        raise web.HTTPBadRequest() from None  # and nothing more: the sender learns no reason
     return web.json_response({"received": event.type})
 
 

@@ -171,10 +171,7 @@ def verify(
     """
     body = _as_bytes(raw_body)
     keys = _as_secrets(secret)
-    if isinstance(tolerance, bool) or not isinstance(tolerance, int | float):
-        raise TypeError(f"tolerance must be a number of seconds, not {type(tolerance).__name__}")
-    if not tolerance >= 0:  # also refuses NaN
-        raise ValueError("tolerance must be zero or more seconds")
+    _check_tolerance(tolerance)
     header = _header_value(signature_header_or_headers)
     if header is None or not header.strip():
         raise PlugipaySignatureError(
@@ -248,3 +245,11 @@ def sign(
         raise ValueError("timestamp must be unix seconds as a non-negative int")
     t = str(timestamp)
     return f"t={t},v1={_signature(secret.encode('utf-8'), t, body)}"
+
+
+def _check_tolerance(tolerance: object) -> None:
+    """Refuse a tolerance that isn't zero or more seconds (``plugipay.contrib`` checks it too)."""
+    if isinstance(tolerance, bool) or not isinstance(tolerance, int | float):
+        raise TypeError(f"tolerance must be a number of seconds, not {type(tolerance).__name__}")
+    if not tolerance >= 0:  # also refuses NaN
+        raise ValueError("tolerance must be zero or more seconds")

@@ -11,18 +11,27 @@ import importlib
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator, Mapping
 from io import StringIO
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
-import anyio
 import pytest
 
+from plugipay import webhooks
 from plugipay.testing import DropAfterCommit, FakePlugipay
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 WEBHOOK_SECRET = "whsec_examples_test"
+FORGED_SECRET = "whsec_not_the_shops"
+EXPECTED_EVENTS = [
+    "plugipay.customer.created.v1",
+    "plugipay.checkout_session.completed.v1",
+    "plugipay.refund.issued.v1",
+]
+"""What the FastAPI example's flow emits, in order (the Django one skips the sign-up)."""
 
 
 @pytest.fixture
@@ -50,88 +59,136 @@ def _deliveries(fake: FakePlugipay) -> list[tuple[bytes, dict[str, str]]]:
     return collected
 
 
+class _IntoApp:
+    """An emulator webhook target that hands each delivery, bytes and headers exactly as the
+    emulator signed them, to the app through its framework's test client; the app's status is
+    the delivery's answer (so the emulator logs a refusal as a failed attempt, as Plugipay would)."""
+
+    def __init__(self, post: Callable[[bytes, dict[str, str]], Any]) -> None:
+        self._post = post
+        self.delivered: list[tuple[bytes, dict[str, str]]] = []
+        self.answers: list[tuple[int, object]] = []
+
+    def __call__(self, body: bytes, headers: Mapping[str, str]) -> int:
+        self.delivered.append((body, dict(headers)))
+        response = self._post(body, dict(headers))
+        status: int = response.status_code
+        self.answers.append((status, response.json() if status == 200 else response.content))
+        return status
+
+    def completed(self) -> tuple[bytes, dict[str, str]]:
+        """The one ``checkout_session.completed`` delivery."""
+        found = [d for d in self.delivered if b'"plugipay.checkout_session.completed.v1"' in d[0]]
+        assert len(found) == 1
+        return found[0]
+
+
+def _forgeries(body: bytes, headers: dict[str, str]) -> dict[str, tuple[bytes, dict[str, str]]]:
+    """A real ``checkout_session.completed`` delivery of order ``o-5``, forged four ways."""
+    assert body.count(b'"o-5"') == 1
+    stale = webhooks.sign(body, WEBHOOK_SECRET, int(time.time()) - 3600)
+    return {
+        "tampered body": (body.replace(b'"o-5"', b'"o-6"'), headers),
+        "no signature": (body, {"content-type": "application/json"}),
+        "stale": (body, {**headers, "x-plugipay-signature": stale}),
+        "malformed": (body, {**headers, "x-plugipay-signature": "t=now,v1=00"}),
+    }
+
+
+def _assert_refused_saying_nothing(answer: Any, sent: dict[str, str]) -> None:
+    """A 400 that names no reason and echoes neither a secret nor the signature sent."""
+    text = (answer.content + str(dict(answer.headers)).encode()).lower()
+    assert answer.status_code == 400
+    for leak in (WEBHOOK_SECRET, FORGED_SECRET, "signature", "stale", "invalid", "malformed"):
+        assert leak.encode() not in text
+    assert sent.get("x-plugipay-signature", "v1=").lower().encode() not in text
+
+
+def _delivery_log(fake: FakePlugipay, endpoint_id: str) -> list[tuple[object, list[object]]]:
+    """(type, the status answered to each attempt) of every delivery to one endpoint."""
+    return [
+        (d["type"], [a["responseCode"] for a in d["attemptLog"]])  # type: ignore[attr-defined]
+        for d in fake.webhook_deliveries
+        if d["endpointId"] == endpoint_id
+    ]
+
+
 def test_fastapi_app(served: FakePlugipay) -> None:
+    """The example app takes the emulator's signed deliveries through ``webhook_event``."""
     pytest.importorskip("fastapi", reason="fastapi is not installed")
-    import httpx
+    from fastapi.testclient import TestClient
 
-    deliveries = _deliveries(served)
-    app = _example("fastapi_app").app
-
-    async def scenario() -> list[httpx.Response]:
-        # The app's own lifespan opens and closes its client; httpx drives the ASGI app directly.
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-            ) as http,
-        ):
-            signup = {"email": "ada@example.com", "order_id": "o-1"}
-            first = await http.post("/signup", params=signup)
-            again = await http.post("/signup", params=signup)
-            body, headers = deliveries[0]
-            verified = await http.post("/webhooks/plugipay", content=body, headers=headers)
-            forged = await http.post("/webhooks/plugipay", content=body + b" ", headers=headers)
-            return [first, again, verified, forged]
-
-    first, again, verified, forged = anyio.run(scenario)
+    module = _example("fastapi_app")
+    module.PAID.clear()
+    with TestClient(module.app) as shop:  # runs the app's lifespan: its one client
+        into_app = _IntoApp(
+            lambda body, headers: shop.post("/webhooks/plugipay", content=body, headers=headers)
+        )
+        hook = served.add_webhook(into_app, secret=WEBHOOK_SECRET)
+        signup = {"email": "ada@example.com", "order_id": "o-1"}
+        first = shop.post("/signup", params=signup)
+        again = shop.post("/signup", params=signup)
+        too_early = shop.post("/orders/o-9/refund")
+        order = {"amount": 90_000}
+        started = shop.post("/orders/o-9/checkout", params=order)
+        started_again = shop.post("/orders/o-9/checkout", params=order)
+        session_id = started.json()["session_id"]
+        served.pay_checkout_session(session_id, method="qris")  # delivered into the app
+        refund = shop.post("/orders/o-9/refund")
+        refund_again = shop.post("/orders/o-9/refund")
 
     assert first.status_code == again.status_code == 201
     assert first.json() == again.json()
     assert [c["id"] for c in served.customers] == [first.json()["customer_id"]]
-    assert verified.json() == {"received": "plugipay.customer.created.v1"}
-    assert (forged.status_code, forged.json()) == (400, {"detail": "signature_invalid"})
-
-
-def _completed(deliveries: list[tuple[bytes, dict[str, str]]]) -> tuple[bytes, dict[str, str]]:
-    """The one ``checkout_session.completed`` delivery collected."""
-    found = [d for d in deliveries if b'"plugipay.checkout_session.completed.v1"' in d[0]]
-    assert len(found) == 1
-    return found[0]
-
-
-def test_fastapi_checkout_flow(served: FakePlugipay) -> None:
-    pytest.importorskip("fastapi", reason="fastapi is not installed")
-    import httpx
-
-    deliveries = _deliveries(served)
-    module = _example("fastapi_app")
-    app = module.app
-    module.PAID.clear()
-
-    async def scenario() -> list[httpx.Response]:
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-            ) as http,
-        ):
-            too_early = await http.post("/orders/o-9/refund")
-            order = {"amount": 90_000}
-            first = await http.post("/orders/o-9/checkout", params=order)
-            again = await http.post("/orders/o-9/checkout", params=order)
-            served.pay_checkout_session(first.json()["session_id"], method="qris")
-            body, headers = _completed(deliveries)
-            hook = await http.post("/webhooks/plugipay", content=body, headers=headers)
-            redelivered = await http.post("/webhooks/plugipay", content=body, headers=headers)
-            refund = await http.post("/orders/o-9/refund")
-            refund_again = await http.post("/orders/o-9/refund")
-            return [too_early, first, again, hook, redelivered, refund, refund_again]
-
-    too_early, first, again, hook, redelivered, refund, refund_again = anyio.run(scenario)
-
     assert too_early.status_code == 409
-    assert first.status_code == again.status_code == 201
-    assert first.json() == again.json()  # one session per order
-    session_id = first.json()["session_id"]
-    assert first.json()["pay_at"].endswith(session_id)
-    assert (
-        hook.json() == redelivered.json() == {"received": "plugipay.checkout_session.completed.v1"}
-    )
-    assert {"o-9": session_id} == module.PAID
+    assert started.status_code == started_again.status_code == 201
+    assert started.json() == started_again.json()  # one session per order
+    assert started.json()["pay_at"].endswith(session_id)
+    assert {"o-9": session_id} == module.PAID  # learnt from the verified delivery
     assert refund.json() == refund_again.json()  # the same refund, not a second one
     assert refund.json()["amount"] == 90_000 and refund.json()["status"] == "succeeded"
+    assert into_app.answers == [(200, {"received": t}) for t in EXPECTED_EVENTS]
+    assert _delivery_log(served, hook.id) == [(t, [200]) for t in EXPECTED_EVENTS]
     assert sum(served.ledger_balances().values()) == 0
     assert served.ledger_balances()["refunds"] == 90_000
+
+
+def test_fastapi_app_refuses_forged_deliveries(served: FakePlugipay) -> None:
+    """A delivery signed with another secret, tampered, unsigned, stale or malformed gets a
+    bare 400 and changes nothing; the other header spelling is taken."""
+    pytest.importorskip("fastapi", reason="fastapi is not installed")
+    from fastapi.testclient import TestClient
+
+    module = _example("fastapi_app")
+    module.PAID.clear()
+    with TestClient(module.app) as shop:
+
+        def post(body: bytes, headers: dict[str, str]) -> Any:
+            return shop.post("/webhooks/plugipay", content=body, headers=headers)
+
+        into_app, impostor = _IntoApp(post), _IntoApp(post)
+        served.add_webhook(into_app, secret=WEBHOOK_SECRET)
+        forger = served.add_webhook(impostor, secret=FORGED_SECRET)  # a sender without the secret
+        started = shop.post("/orders/o-5/checkout", params={"amount": 25_000})
+        served.pay_checkout_session(started.json()["session_id"], method="va")
+        body, headers = into_app.completed()
+        forged = {case: (post(*sent), sent[1]) for case, sent in _forgeries(body, headers).items()}
+        spelled = {
+            "content-type": "application/json",
+            "Plugipay-Signature": headers["x-plugipay-signature"],
+        }
+        other_spelling = post(body, spelled)
+
+    for case, (answer, sent) in forged.items():
+        assert answer.json() == {"detail": "Bad Request"}, case
+        _assert_refused_saying_nothing(answer, sent)
+    assert [status for status, _ in impostor.answers] == [400] * len(impostor.answers)
+    assert {answer for _, answer in impostor.answers} == {b'{"detail":"Bad Request"}'}
+    assert _delivery_log(served, forger.id) == [
+        ("plugipay.checkout_session.completed.v1", [400])  # refused; Plugipay retries later
+    ]
+    assert other_spelling.json() == {"received": "plugipay.checkout_session.completed.v1"}
+    assert {"o-5": started.json()["session_id"]} == module.PAID  # never o-6
 
 
 def test_aiohttp_app(served: FakePlugipay) -> None:
@@ -190,7 +247,17 @@ def test_django_view_and_import_command(served: FakePlugipay, tmp_path: Path) ->
     assert missing.status_code == 404
 
 
+def _django_post(body: bytes, headers: dict[str, str]) -> Any:
+    from django.test import Client
+
+    # enforce_csrf_checks: Plugipay sends no CSRF token, and the view must not need one.
+    return Client(enforce_csrf_checks=True).post(
+        "/webhooks/plugipay", body, content_type="application/json", headers=headers
+    )
+
+
 def test_django_checkout_flow(served: FakePlugipay) -> None:
+    """The example app takes the emulator's signed deliveries through ``webhook_view``."""
     pytest.importorskip("django", reason="django is not installed")
     from django.test import Client
 
@@ -199,26 +266,14 @@ def test_django_checkout_flow(served: FakePlugipay) -> None:
     client_module.plugipay_client.cache_clear()
     views = _example("django_shop.views")
     views.PAID.clear()
-    deliveries = _deliveries(served)
+    into_app = _IntoApp(_django_post)
+    hook = served.add_webhook(into_app, secret=WEBHOOK_SECRET)
     browser = Client()
 
     started = browser.post("/orders/77/checkout", {"amount": "45000"})
     again = browser.post("/orders/77/checkout", {"amount": "45000"})
     session_id = started["Location"].rsplit("/", 1)[1]
-    served.pay_checkout_session(session_id, method="va")
-    body, headers = _completed(deliveries)
-    hook = Client().post(
-        "/webhooks/plugipay",
-        data=body,
-        content_type="application/json",
-        headers={"X-Plugipay-Signature": headers["x-plugipay-signature"]},
-    )
-    forged = Client().post(
-        "/webhooks/plugipay",
-        data=body + b" ",
-        content_type="application/json",
-        headers={"X-Plugipay-Signature": headers["x-plugipay-signature"]},
-    )
+    served.pay_checkout_session(session_id, method="va")  # delivered into the app
     refund = browser.post("/orders/77/refund")
     client_module.plugipay_client().close()
     client_module.plugipay_client.cache_clear()
@@ -226,10 +281,48 @@ def test_django_checkout_flow(served: FakePlugipay) -> None:
     assert started.status_code == again.status_code == 302
     assert started["Location"] == again["Location"]
     assert session_id.startswith("cs_")
-    assert hook.json() == {"received": "plugipay.checkout_session.completed.v1"}
-    assert (forged.status_code, forged.json()) == (400, {"error": "signature_invalid"})
-    assert {"77": session_id} == views.PAID
+    assert {"77": session_id} == views.PAID  # learnt from the verified delivery
     assert refund.json()["amount"] == 45_000 and refund.json()["status"] == "succeeded"
+    events = EXPECTED_EVENTS[1:]  # no sign-up here
+    assert into_app.answers == [(200, {"received": t}) for t in events]
+    assert _delivery_log(served, hook.id) == [(t, [200]) for t in events]
+
+
+def test_django_app_refuses_forged_deliveries(served: FakePlugipay) -> None:
+    """As the FastAPI app: a bare (empty) 400 for every forgery, and a 405 for anything but POST."""
+    pytest.importorskip("django", reason="django is not installed")
+    from django.test import Client
+
+    _example("django_shop.settings").configure()
+    client_module = _example("django_shop.client")
+    client_module.plugipay_client.cache_clear()
+    views = _example("django_shop.views")
+    views.PAID.clear()
+    into_app, impostor = _IntoApp(_django_post), _IntoApp(_django_post)
+    served.add_webhook(into_app, secret=WEBHOOK_SECRET)
+    forger = served.add_webhook(impostor, secret=FORGED_SECRET)
+
+    started = Client().post("/orders/o-5/checkout", {"amount": "25000"})
+    session_id = started["Location"].rsplit("/", 1)[1]
+    served.pay_checkout_session(session_id, method="qris")
+    body, headers = into_app.completed()
+    forged = {
+        case: (_django_post(*sent), sent[1]) for case, sent in _forgeries(body, headers).items()
+    }
+    spelled = {"Plugipay-Signature": headers["x-plugipay-signature"]}
+    other_spelling = _django_post(body, spelled)
+    fetched = Client().get("/webhooks/plugipay", headers=headers)
+    client_module.plugipay_client().close()
+    client_module.plugipay_client.cache_clear()
+
+    for case, (answer, sent) in forged.items():
+        assert answer.content == b"", case
+        _assert_refused_saying_nothing(answer, sent)
+    assert impostor.answers == [(400, b"")] * len(impostor.answers)
+    assert _delivery_log(served, forger.id) == [("plugipay.checkout_session.completed.v1", [400])]
+    assert other_spelling.json() == {"received": "plugipay.checkout_session.completed.v1"}
+    assert (fetched.status_code, fetched["Allow"]) == (405, "POST")
+    assert {"o-5": session_id} == views.PAID  # never o-6
 
 
 def test_plain_script(served: FakePlugipay) -> None:
