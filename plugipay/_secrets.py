@@ -12,9 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import httpx
-
-__all__ = ["REDACTED", "Secret", "conceal", "hide", "scrub", "secrets_in"]
+__all__ = ["REDACTED", "Secret", "conceal", "hide", "scrub", "scrubbed_text", "secrets_in"]
 
 REDACTED = "<redacted>"
 """What stands in an error where a secret was."""
@@ -94,9 +92,8 @@ def _scrubbed(value: Any, secrets: list[str]) -> Any:
 
 def scrub(error: BaseException, secrets: Iterable[str]) -> None:
     """Replace every occurrence of each secret in ``error`` (its message, ``args`` and
-    ``details``) with ``<redacted>``, in place, so re-raising it shows none of them; its
-    ``response`` becomes a copy whose body is scrubbed the same way and whose request carries
-    no body (the one the secrets went out in)."""
+    ``details``) with ``<redacted>``, in place, so re-raising it shows none of them (its
+    ``response`` is the I/O tier's: ``scrubbed_response`` in ``plug.adapters``)."""
     # Longest first, so a secret that contains another is replaced whole.
     values = sorted({s for s in secrets if s}, key=len, reverse=True)
     if not values:
@@ -105,28 +102,10 @@ def scrub(error: BaseException, secrets: Iterable[str]) -> None:
     for name in ("message", "details"):
         if hasattr(error, name):
             setattr(error, name, _scrubbed(getattr(error, name), values))
-    response = getattr(error, "response", None)
-    if isinstance(response, httpx.Response):
-        error.response = _scrubbed_response(response, values)  # type: ignore[attr-defined]
 
 
-def _scrubbed_response(response: httpx.Response, secrets: list[str]) -> httpx.Response:
-    """``response`` with every secret out of its body, and its request stripped of the body."""
-    try:
-        content = response.content
-    except httpx.ResponseNotRead:
-        content = b""
-    text = content.decode("utf-8", "replace")
-    clean = _scrubbed(text, secrets).encode("utf-8") if content else b""
-    # The body is kept decoded, so the headers that described its bytes on the wire go.
-    headers = [
-        (k, v)
-        for k, v in response.headers.multi_items()
-        if k.lower() not in ("content-length", "content-encoding", "transfer-encoding")
-    ]
-    try:
-        sent = response.request
-    except RuntimeError:  # a response built without its request
-        return httpx.Response(response.status_code, headers=headers, content=clean)
-    bare = httpx.Request(sent.method, sent.url, headers=sent.headers)
-    return httpx.Response(response.status_code, headers=headers, content=clean, request=bare)
+def scrubbed_text(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every occurrence of each secret replaced by ``<redacted>``."""
+    values = sorted({s for s in secrets if s}, key=len, reverse=True)
+    result: str = _scrubbed(text, values)
+    return result

@@ -14,13 +14,15 @@ import builtins
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import httpx
+
 from ... import _validation as checks
 from ..._envelope import Envelope
 from ..._exceptions import InvalidResponseError, PlugipayError
 from ..._fields import Field, Fields
 from ..._models.configuration import AdapterConfig, ManualBankAccount
 from ..._models.platform import ManagedOnboardingState
-from ..._secrets import conceal, hide, scrub, secrets_in
+from ..._secrets import conceal, hide, scrub, scrubbed_text, secrets_in
 from ._base import Resource, structure_many
 
 __all__ = ["Adapters"]
@@ -167,8 +169,12 @@ class Adapters(Resource):
                 idempotency_key=idempotency_key,
             )
         except PlugipayError as exc:
-            # A server may quote the body in its error: no secret leaves in an error's text.
-            scrub(exc, secrets_in(body))
+            # A server may quote the body in its error: no secret leaves in an error's text, nor
+            # in the answer and request it carries.
+            secrets = secrets_in(body)
+            scrub(exc, secrets)
+            if isinstance(exc.response, httpx.Response):
+                exc.response = scrubbed_response(exc.response, secrets)
             raise
 
     def managed_onboarding(self) -> ManagedOnboardingState | None:
@@ -191,3 +197,25 @@ class Adapters(Resource):
             body=body,
             idempotency_key=idempotency_key,
         )
+
+
+def scrubbed_response(response: httpx.Response, secrets: builtins.list[str]) -> httpx.Response:
+    """``response`` with every secret out of its body, and its request without the body the
+    secrets went out in."""
+    try:
+        content = response.content
+    except httpx.ResponseNotRead:
+        content = b""
+    clean = scrubbed_text(content.decode("utf-8", "replace"), secrets).encode() if content else b""
+    # The body is kept decoded, so the headers that described its bytes on the wire go.
+    headers = [
+        (k, v)
+        for k, v in response.headers.multi_items()
+        if k.lower() not in ("content-length", "content-encoding", "transfer-encoding")
+    ]
+    try:
+        sent = response.request
+    except RuntimeError:  # a response built without its request
+        return httpx.Response(response.status_code, headers=headers, content=clean)
+    bare = httpx.Request(sent.method, sent.url, headers=sent.headers)
+    return httpx.Response(response.status_code, headers=headers, content=clean, request=bare)
