@@ -174,6 +174,7 @@ class AsyncAdapters(AsyncResource):
             scrub(exc, secrets)
             if isinstance(exc.response, httpx.Response):
                 exc.response = scrubbed_response(exc.response, secrets)
+            del secrets  # plain strings: not for the traceback's locals
             raise
 
     async def managed_onboarding(self) -> ManagedOnboardingState | None:

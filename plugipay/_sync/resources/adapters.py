@@ -175,6 +175,7 @@ class Adapters(Resource):
             scrub(exc, secrets)
             if isinstance(exc.response, httpx.Response):
                 exc.response = scrubbed_response(exc.response, secrets)
+            del secrets  # plain strings: not for the traceback's locals
             raise
 
     def managed_onboarding(self) -> ManagedOnboardingState | None:
