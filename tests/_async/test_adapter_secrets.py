@@ -88,7 +88,10 @@ def texts_of(err: BaseException, *, with_locals: bool) -> Iterator[str]:
 
 
 async def test_no_adapter_secret_in_reprs_logs_errors_or_tracebacks(
-    server: respx.MockRouter, fake_time: FakeTime, caplog: pytest.LogCaptureFixture
+    server: respx.MockRouter,
+    fake_time: FakeTime,
+    caplog: pytest.LogCaptureFixture,
+    http_client: httpx.AsyncClient | None,
 ) -> None:
     caplog.set_level(logging.DEBUG)  # every logger: plugipay's, httpx's, the root
     xendit = server.put("/api/v1/adapters/xendit")
@@ -96,6 +99,7 @@ async def test_no_adapter_secret_in_reprs_logs_errors_or_tracebacks(
     midtrans = server.put("/api/v1/adapters/midtrans")
     texts: list[str] = []
     async with AsyncPlugipayClient(
+        http_client=http_client,
         key_id=KEY_ID,
         secret=SECRET,
         base_url=BASE_URL,

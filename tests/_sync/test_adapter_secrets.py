@@ -87,7 +87,10 @@ def texts_of(err: BaseException, *, with_locals: bool) -> Iterator[str]:
 
 
 def test_no_adapter_secret_in_reprs_logs_errors_or_tracebacks(
-    server: respx.MockRouter, fake_time: FakeTime, caplog: pytest.LogCaptureFixture
+    server: respx.MockRouter,
+    fake_time: FakeTime,
+    caplog: pytest.LogCaptureFixture,
+    http_client: httpx.Client | None,
 ) -> None:
     caplog.set_level(logging.DEBUG)  # every logger: plugipay's, httpx's, the root
     xendit = server.put("/api/v1/adapters/xendit")
@@ -95,6 +98,7 @@ def test_no_adapter_secret_in_reprs_logs_errors_or_tracebacks(
     midtrans = server.put("/api/v1/adapters/midtrans")
     texts: list[str] = []
     with PlugipayClient(
+        http_client=http_client,
         key_id=KEY_ID,
         secret=SECRET,
         base_url=BASE_URL,
