@@ -134,7 +134,23 @@ def test_delivery_to_a_url(
     assert endpoint.delivered == [json.loads(body)["id"]]
 
 
-def test_deliveries_keep_event_order_across_threads_and_land_before_the_call_returns() -> None:
+def test_a_calls_deliveries_land_before_it_returns_when_no_other_thread_is_sending() -> None:
+    fake = FakePlugipay(seed=9)
+    delivered: list[str] = []
+    fake.add_webhook(lambda body, headers: delivered.append(json.loads(body)["id"]))
+    with fake.client() as plug:
+        for i in range(5):
+            plug.customers.create(external_id=f"order-{i}")
+            created = [e["id"] for e in fake.events if e["type"].endswith("customer.created.v1")]
+            assert delivered == created, "delivered before the call returned"
+    assert len(delivered) == 5
+
+
+def test_deliveries_keep_event_order_across_threads_and_all_land_by_the_last_return() -> None:
+    """A thread that finds another sending hands its attempts to that sender instead of waiting
+    (a receiver may call the fake back from another thread), so under concurrency a call may
+    return before its own event is sent; the sender passes again before it lets go, so once every
+    call has returned, every event has been delivered, in event order."""
     from concurrent.futures import ThreadPoolExecutor
 
     fake = FakePlugipay(seed=9)
@@ -146,25 +162,16 @@ def test_deliveries_keep_event_order_across_threads_and_land_before_the_call_ret
             delivered.append(json.loads(body)["id"])
 
     fake.add_webhook(receive, secret="whsec_order")
-    missing: list[str] = []
 
     def create(i: int) -> None:
         with fake.client() as plug:
             plug.customers.create(external_id=f"order-{i}")
-        # Our own event was delivered before the call returned.
-        mine = [
-            e["id"] for e in fake.events if e["data"]["object"].get("externalId") == f"order-{i}"
-        ]
-        with lock:
-            if not set(mine) <= set(delivered):
-                missing.extend(mine)
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(create, range(200)))
-    assert missing == []
     created = [e["id"] for e in fake.events if e["type"] == "plugipay.customer.created.v1"]
     assert len(created) == 200
-    assert delivered == created, "deliveries follow event order"
+    assert delivered == created, "every event delivered once, in event order"
 
 
 def test_emit_takes_extra_data_keys_and_the_mode_of_its_object(
