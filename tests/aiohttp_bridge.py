@@ -83,27 +83,39 @@ class RespxBridge:
         self._tokens = itertools.count(1)
         self._server: asyncio.Server | None = None
         self._handlers: set[asyncio.Task[None]] = set()
+        self._writers: list[asyncio.StreamWriter] = []
 
     async def start(self) -> int:
         """Listens on an ephemeral port of 127.0.0.1 and returns it."""
         host = httpx.URL(self.origin).host
         self._server = await asyncio.start_server(
-            self._serve, "127.0.0.1", 0, ssl=_server_context(host)
+            self._accept, "127.0.0.1", 0, ssl=_server_context(host)
         )
         port: int = self._server.sockets[0].getsockname()[1]
         return port
 
     async def close(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            for task in list(self._handlers):
-                task.cancel()
-            await self._server.wait_closed()
+        """Stops listening and closes every connection it accepted, served or not yet."""
+        if self._server is None:
+            return
+        self._server.close()
+        # Closed here, not by the handlers: a handler cancelled before its first step never
+        # runs its finally, and its socket would be left for the garbage collector to warn about.
+        for writer in self._writers:
+            writer.transport.abort()
+        for task in self._handlers:
+            task.cancel()
+        await asyncio.gather(*self._handlers, return_exceptions=True)
+        await self._server.wait_closed()
+
+    def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # A plain callback, run as the connection is made: the writer is on record at once.
+        self._writers.append(writer)
+        task = asyncio.get_running_loop().create_task(self._serve(reader, writer))
+        self._handlers.add(task)
+        task.add_done_callback(self._handlers.discard)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._handlers.add(task)
         try:
             while await self._one(reader, writer):
                 pass
@@ -111,7 +123,6 @@ class RespxBridge:
             # The client went away mid-exchange (a cancelled or timed-out call): nothing to answer.
             pass
         finally:
-            self._handlers.discard(task)
             writer.transport.abort()
 
     async def _one(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bool:

@@ -79,12 +79,28 @@ def anyio_backend() -> str:
 
 async def _serve(answer: Answer) -> AsyncIterator[tuple[str, _Recorder]]:
     recorder = _Recorder(answer)
-    server = await asyncio.start_server(recorder.handle, "127.0.0.1", 0)
+    writers: list[asyncio.StreamWriter] = []
+    handlers: set[asyncio.Task[None]] = set()
+
+    def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # On record as the connection is made, so teardown closes it even if its handler never
+        # got to run (a task cancelled before its first step skips its finally).
+        writers.append(writer)
+        task = asyncio.get_running_loop().create_task(recorder.handle(reader, writer))
+        handlers.add(task)
+        task.add_done_callback(handlers.discard)
+
+    server = await asyncio.start_server(accept, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     try:
         yield f"http://127.0.0.1:{port}", recorder
     finally:
         server.close()
+        for writer in writers:
+            writer.transport.abort()
+        for task in handlers:
+            task.cancel()
+        await asyncio.gather(*handlers, return_exceptions=True)
 
 
 async def test_the_url_goes_out_byte_for_byte_as_signed() -> None:
